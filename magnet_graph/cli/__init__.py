@@ -1,0 +1,60 @@
+"""The ``magnet`` command: thin click commands, one module per command.
+
+Each module in ``_COMMANDS`` exposes ``command`` (a click command or group). Errors that
+magnet raises on purpose (:class:`MagnetError`) print as one line and exit 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import MagnetError
+
+_COMMANDS = ("catalog", "graph", "sample", "verify")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="magnet")
+def cli() -> None:
+    """magnet: synthesize verified multi-turn tool-use training data.
+
+    \b
+    Quick start (offline, built-in catalogs):
+      magnet sample --ops insert,merge,split -n 1000 -o data.jsonl
+      magnet verify data.jsonl
+    """
+
+
+for _name in _COMMANDS:
+    try:
+        _mod = importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as exc:  # a command module not written yet
+        if exc.name != f"{__name__}.{_name}":
+            raise
+        continue
+    cli.add_command(_mod.command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the CLI, turning MagnetError into one clear line."""
+    try:
+        cli.main(args=argv, prog_name="magnet", standalone_mode=False)
+    except MagnetError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,111 @@
+"""Base class for executable toolkits (the built-in ones in ``tool_catalogs/`` use it).
+
+A toolkit is a class whose public methods are tools. Its whole state is plain JSON data in
+``self.data``, loaded from an initial config, so a conversation can be replayed from its
+recorded initial state and the end states compared (BFCL's checker does exactly this).
+
+Conventions for subclasses:
+
+* Each public method has type hints for every parameter and a Google-style docstring whose
+  first paragraph describes the tool, with ``Args:`` describing every parameter and
+  ``Returns:`` describing the output. The return annotation is a ``TypedDict`` (or a plain
+  type) giving the output schema. ``typing.Literal`` gives enums.
+* Methods never raise on a bad request: they return ``{"error": "<what is wrong>"}``
+  (unknown id, insufficient funds, file exists ...). Outputs are JSON data only and
+  deterministic given the state and the arguments.
+* ``generate_state(rng)`` returns a realistic, seeded initial state; ``default_state()`` a
+  fixed small one.
+* ``hints`` maps a tool name to a few request templates, e.g.
+  ``"get_distance": ("How far is it from {origin} to {destination}?",)``; placeholders are
+  parameter names.
+* ``candidates(tool, param)`` lists values of ``param`` that make sense in the current state
+  (existing ids, file names ...). The default scans ``self.data`` for keys matching the
+  parameter name; override it where that is not enough.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any, ClassVar, Mapping, Sequence
+
+import orjson
+
+__all__ = ["Toolkit", "copy_state", "norm_name"]
+
+
+def copy_state(data: Any) -> Any:
+    """A deep copy of plain JSON data (faster than ``copy.deepcopy``)."""
+    return orjson.loads(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def norm_name(name: str) -> str:
+    """``bookingId`` / ``Booking-ID`` / ``booking_id`` -> ``booking_id``."""
+    return re.sub(r"[^a-z0-9]+", "_", _CAMEL.sub("_", name).lower()).strip("_")
+
+
+class Toolkit:
+    """Base for a stateful, executable toolkit. Public methods of subclasses are tools."""
+
+    #: Toolkit name used in records and catalogs; defaults to the class name.
+    toolkit_name: ClassVar[str | None] = None
+    #: Short description of the toolkit (shown by ``magnet catalog list``).
+    description: ClassVar[str] = ""
+    #: Request templates per tool name (placeholders are parameter names).
+    hints: ClassVar[Mapping[str, Sequence[str]]] = {}
+
+    def __init__(self, state: Mapping[str, Any] | None = None):
+        self.data: dict[str, Any] = copy_state(dict(state) if state is not None else self.default_state())
+
+    # -- state ---------------------------------------------------------------------------
+    @classmethod
+    def name(cls) -> str:
+        return cls.toolkit_name or cls.__name__
+
+    @classmethod
+    def default_state(cls) -> dict[str, Any]:
+        """A small fixed initial state."""
+        return {}
+
+    @classmethod
+    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
+        """A realistic initial state drawn from ``rng`` (default: the fixed one)."""
+        return cls.default_state()
+
+    def state(self) -> dict[str, Any]:
+        """The current state as plain data (not a copy)."""
+        return self.data
+
+    # -- values the offline translator may use --------------------------------------------
+    def candidates(self, tool: str, param: str) -> list[Any]:
+        """Values of ``param`` that exist in the current state (default: scan ``self.data``)."""
+        want = norm_name(param)
+        found: list[Any] = []
+        seen: set[str] = set()
+
+        def visit(node: Any, key: str | None) -> None:
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    nk = norm_name(str(k))
+                    if isinstance(v, (str, int, float)) and not isinstance(v, bool) and _key_matches(nk, want):
+                        marker = repr(v)
+                        if marker not in seen:
+                            seen.add(marker)
+                            found.append(v)
+                    visit(v, nk)
+            elif isinstance(node, list):
+                for item in node:
+                    visit(item, key)
+
+        visit(self.data, None)
+        return found
+
+
+def _key_matches(key: str, want: str) -> bool:
+    if key == want:
+        return True
+    # ``id`` inside a record matches ``<thing>_id`` only when asked for exactly ``id``
+    return want.endswith("_" + key) and key not in ("id", "name", "type", "status") or key.endswith("_" + want)

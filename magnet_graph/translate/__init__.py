@@ -1,0 +1,1 @@
+"""Back-and-forth translation: function signature paths -> verified conversations."""
