@@ -1,0 +1,383 @@
+"""The execution environment of one conversation: validate, run or simulate tool calls.
+
+An :class:`Environment` holds one instance of every involved *executable* toolkit (a
+:class:`~magnet_graph.types.Binding` in the catalog), loaded with a recorded or seeded
+initial state, and runs calls against it. Tools without an implementation get
+schema-shaped simulated outputs (:mod:`magnet_graph.simulate`), deterministic in the
+environment's seed, the tool name and the arguments. Replaying the recorded calls from
+``initial_state`` with the same seed reproduces every output and the end state; that is
+what :func:`magnet_graph.verify.verify_record` checks.
+
+Tool-level failures are outputs, not exceptions: a method that returns ``{"error": ...}``
+or raises gives an error string; only a call that cannot be run at all (unknown tool,
+toolkit not involved) raises :class:`~magnet_graph.errors.ExecutionError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import random
+import weakref
+from types import SimpleNamespace
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
+
+import orjson
+from jsonschema import exceptions as _js_exceptions
+from jsonschema import validators as _js_validators
+
+from .errors import ExecutionError, catalog_error
+from .seeding import derive_seed
+from .simulate import simulate_output
+from .toolkit import Toolkit, copy_state
+from .types import Catalog
+
+__all__ = [
+    "Environment",
+    "Outcome",
+    "canonical_json",
+    "content_id",
+    "output_error",
+    "to_jsonable",
+    "validate_arguments",
+]
+
+_SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Canonical JSON bytes of ``obj`` (sorted keys, compact): the input of every content hash.
+
+    >>> canonical_json({"b": 1, "a": [True, None]})
+    b'{"a":[true,null],"b":1}'
+    """
+    return orjson.dumps(obj, option=_SORTED)
+
+
+def content_id(record: Mapping[str, Any]) -> str:
+    """The record id: first 24 hex digits of SHA-256 over the canonical JSON of ``record``
+    without its ``id`` and ``provenance`` fields (see ``docs/record.md``)."""
+    body = {k: v for k, v in record.items() if k != "id" and k != "provenance"}
+    return hashlib.sha256(canonical_json(body)).hexdigest()[:24]
+
+
+def output_error(output: Any) -> str | None:
+    """The error message of a tool output, or ``None`` when the output is not an error.
+
+    An output is an error when it is a dict with a top-level ``"error"`` key whose value is
+    not ``None``.
+    """
+    if type(output) is dict:
+        err = output.get("error")
+        if err is not None:
+            return err if isinstance(err, str) else orjson.dumps(err, default=str).decode()
+    return None
+
+
+# ----------------------------------------------------------------------------------------
+# JSON-able conversion of outputs and of plain-class state
+# ----------------------------------------------------------------------------------------
+
+
+def _public_attrs(obj: Any) -> dict[str, Any]:
+    """Public (non-underscore), non-callable instance attributes of ``obj``."""
+    attrs = getattr(obj, "__dict__", None)
+    if attrs is None:
+        return {}
+    return {k: v for k, v in attrs.items() if not k.startswith("_") and not callable(v)}
+
+
+def to_jsonable(value: Any) -> Any:
+    """A fresh plain-JSON copy of ``value``.
+
+    Dicts, lists, tuples and sets become dicts and lists (sets sorted by their JSON text);
+    objects become their public, non-callable attributes; a reference back to an object
+    that contains it (a parent pointer) is dropped; anything else becomes ``str(value)``.
+    """
+    return _jsonable(value, set())
+
+
+def _jsonable(value: Any, stack: set[int]) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    key = id(value)
+    if key in stack:
+        return _CYCLE
+    stack.add(key)
+    try:
+        if isinstance(value, Mapping):
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                item = _jsonable(v, stack)
+                if item is not _CYCLE:
+                    out[k if isinstance(k, str) else str(k)] = item
+            return out
+        if isinstance(value, (list, tuple)):
+            return [x for x in (_jsonable(v, stack) for v in value) if x is not _CYCLE]
+        if isinstance(value, (set, frozenset)):
+            items = [x for x in (_jsonable(v, stack) for v in value) if x is not _CYCLE]
+            return sorted(items, key=lambda x: orjson.dumps(x, option=_SORTED))
+        isoformat = getattr(value, "isoformat", None)
+        if callable(isoformat):
+            return isoformat()
+        if hasattr(value, "__dict__"):
+            return _jsonable(_public_attrs(value), stack)
+        return str(value)
+    finally:
+        stack.discard(key)
+
+
+_CYCLE = object()
+
+
+def _detach(output: Any) -> Any:
+    """A plain-JSON copy of a tool output, so later state changes cannot alter it."""
+    if output is None or isinstance(output, (str, bool, int, float)):
+        return output
+    try:
+        return orjson.loads(orjson.dumps(output, option=orjson.OPT_NON_STR_KEYS))
+    except TypeError:  # sets, objects, cycles: the careful (slower) conversion
+        return to_jsonable(output)
+
+
+# ----------------------------------------------------------------------------------------
+# Argument validation: one compiled validator per (catalog, tool)
+# ----------------------------------------------------------------------------------------
+
+# id(catalog) -> (weak reference to the catalog, {tool name: validator}); an entry is
+# removed when its catalog is garbage collected, so a reused id never hits a stale entry.
+_VALIDATORS: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+
+
+def _validators_for(catalog: Catalog) -> dict[str, Any]:
+    key = id(catalog)
+    entry = _VALIDATORS.get(key)
+    if entry is not None and entry[0]() is catalog:
+        return entry[1]
+    table: dict[str, Any] = {}
+    ref = weakref.ref(catalog, lambda _r, key=key: _VALIDATORS.pop(key, None))
+    _VALIDATORS[key] = (ref, table)
+    return table
+
+
+def _compile(catalog: Catalog, name: str) -> Any:
+    tool = catalog.by_name[name]
+    schema = tool.parameters
+    cls = _js_validators.validator_for(schema, default=_js_validators.Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except _js_exceptions.SchemaError as exc:
+        where = "/".join(str(p) for p in exc.path) or "(root)"
+        raise catalog_error(
+            f"invalid JSON Schema at {where}: {exc.message}",
+            source=tool.source or catalog.id,
+            tool=name,
+            field="parameters",
+            fix="fix the schema or reload the catalog with `magnet catalog check`",
+        ) from None
+    return cls(schema)
+
+
+def _pointer(path: Iterable[Any]) -> str:
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in path]
+    return "/" + "/".join(parts)
+
+
+def validate_arguments(catalog: Catalog, name: str, arguments: Any) -> list[str]:
+    """JSON Schema errors of ``arguments`` for tool ``name`` (``[]`` when valid).
+
+    Each error is ``"<JSON pointer>: <message>"`` (the root is ``/``), shallowest first.
+    The validator is compiled once per tool and catalog (Draft 2020-12 unless the schema's
+    ``$schema`` says otherwise). Raises :class:`ExecutionError` for an unknown tool and
+    :class:`~magnet_graph.errors.CatalogError` when the tool's schema itself is invalid.
+    """
+    table = _validators_for(catalog)
+    validator = table.get(name)
+    if validator is None:
+        if name not in catalog.by_name:
+            raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {catalog.id!r}")
+        validator = table[name] = _compile(catalog, name)
+    errors = list(validator.iter_errors(arguments))
+    if not errors:
+        return []
+    errors.sort(key=lambda e: (len(e.absolute_path), _pointer(e.absolute_path), e.message))
+    return [f"{_pointer(e.absolute_path)}: {e.message}" for e in errors]
+
+
+# ----------------------------------------------------------------------------------------
+# The environment
+# ----------------------------------------------------------------------------------------
+
+
+class Outcome(NamedTuple):
+    """The result of one call: ``output`` (plain JSON), ``error`` (message or ``None``) and
+    ``simulated`` (True when the output was synthesized from the tool's returns schema).
+    A tuple, so ``output, error, simulated = env.execute(...)`` works."""
+
+    output: Any
+    error: str | None
+    simulated: bool
+
+
+def _takes_positional(cls: type) -> bool:
+    try:
+        params = list(inspect.signature(cls).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+
+
+class Environment:
+    """The tools of one conversation, with their state.
+
+    ``Environment(catalog, toolkits, *, seed, initial_state=None)``: for each toolkit in
+    ``toolkits`` that has a binding in ``catalog.bindings``, the initial state is
+    ``initial_state[toolkit]`` if given, else the binding's ``state_factory`` called with
+    ``random.Random(derive_seed(seed, "state", toolkit))``, else its ``default_state``
+    (or ``{}``). ``self.initial_state`` keeps a copy of what was loaded. Toolkits without
+    a binding are simulated.
+
+    >>> from magnet_graph.types import Catalog, Tool
+    >>> cat = Catalog("demo", (Tool(name="get_time", returns={"type": "object",
+    ...     "properties": {"city": {"type": "string"}}}),))
+    >>> env = Environment(cat, [""], seed=1)
+    >>> env.execute("get_time", {"city": "Oslo"})
+    Outcome(output={'city': 'Oslo'}, error=None, simulated=True)
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        toolkits: Iterable[str],
+        *,
+        seed: int,
+        initial_state: Mapping[str, dict] | None = None,
+    ):
+        self.catalog = catalog
+        self.toolkits: tuple[str, ...] = tuple(dict.fromkeys(toolkits))
+        self.seed = int(seed)
+        self.initial_state: dict[str, Any] = {}
+        self._instances: dict[str, Any] = {}
+        self._methods: dict[str, Callable[..., Any]] = {}
+        self._simulated: list[Any] = []  # outputs of simulated calls, for candidates()
+        given = initial_state or {}
+        for name in self.toolkits:
+            binding = catalog.bindings.get(name)
+            if binding is None:
+                continue
+            if name in given:
+                state = given[name]
+            elif binding.state_factory is not None:
+                state = binding.state_factory(random.Random(derive_seed(self.seed, "state", name)))
+            else:
+                state = binding.default_state or {}
+            self.initial_state[name] = copy_state(dict(state))
+            self._instances[name] = self._instantiate(name, binding.cls, state, self.initial_state[name])
+
+    @staticmethod
+    def _instantiate(name: str, cls: type, given: Mapping[str, Any], loaded: dict[str, Any]) -> Any:
+        """One instance of ``cls`` holding the state ``loaded`` (a copy of ``given``).
+
+        A Toolkit copies ``given`` itself; a plain class gets its own copy of ``loaded``."""
+        try:
+            if isinstance(cls, type) and issubclass(cls, Toolkit):
+                return cls(given)
+            state = copy_state(loaded)
+            if hasattr(cls, "_load_scenario"):
+                obj = cls()
+                obj._load_scenario(state)
+                return obj
+            if _takes_positional(cls):
+                return cls(state)
+            obj = cls()
+            for key, value in state.items():
+                setattr(obj, key, value)
+            return obj
+        except Exception as exc:  # user code: report which toolkit could not start
+            raise ExecutionError(
+                f"toolkit {name!r} ({getattr(cls, '__qualname__', cls)}) could not be loaded "
+                f"with its initial state: {type(exc).__name__}: {exc}"
+            ) from exc
+
+    # -- calls --------------------------------------------------------------------------
+    def _method(self, name: str) -> Callable[..., Any] | None:
+        """The bound method of an executable tool, ``None`` for a simulated one."""
+        method = self._methods.get(name)
+        if method is not None:
+            return method
+        tool = self.catalog.by_name.get(name)
+        if tool is None:
+            raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {self.catalog.id!r}")
+        if tool.binding is None or tool.toolkit not in self.catalog.bindings:
+            return None
+        obj = self._instances.get(tool.toolkit)
+        if obj is None:
+            raise ExecutionError(
+                f"tool {name!r} belongs to toolkit {tool.toolkit!r}, which is not involved in this "
+                f"environment (toolkits: {list(self.toolkits)}); add it to the toolkits"
+            )
+        method = getattr(obj, tool.binding, None)
+        if not callable(method):
+            raise ExecutionError(
+                f"tool {name!r}: toolkit {tool.toolkit!r} has no method {tool.binding!r}; fix the binding"
+            )
+        self._methods[name] = method
+        return method
+
+    def execute(self, name: str, arguments: Mapping[str, Any]) -> Outcome:
+        """Run (or simulate) one call and return its :class:`Outcome`.
+
+        The output is a detached plain-JSON copy. An output dict with a top-level
+        ``"error"`` key, or an exception raised by the tool's code (reported as
+        ``"ExceptionType: message"`` and output ``{"error": ...}``), gives ``error``.
+        Raises :class:`ExecutionError` only when the call cannot be run at all.
+        """
+        method = self._method(name)
+        if method is None:
+            tool = self.catalog.by_name[name]
+            output = simulate_output(tool.returns, seed=self.seed, tool=name, arguments=dict(arguments))
+            self._simulated.append(output)
+            return Outcome(output, output_error(output), True)
+        try:
+            output = method(**arguments)
+        except Exception as exc:  # the tool's own failure is an output, never propagated
+            message = f"{type(exc).__name__}: {exc}"
+            return Outcome({"error": message}, message, False)
+        output = _detach(output)
+        return Outcome(output, output_error(output), False)
+
+    def validate(self, name: str, arguments: Any) -> list[str]:
+        """JSON Schema errors of ``arguments`` for tool ``name`` (see :func:`validate_arguments`)."""
+        return validate_arguments(self.catalog, name, arguments)
+
+    # -- state --------------------------------------------------------------------------
+    def candidates(self, tool: str, param: str) -> list[Any]:
+        """Values of ``param`` that make sense now: existing ids, names ... in the state of
+        the tool's toolkit, or for a simulated tool, values of fields of that name in earlier
+        simulated outputs. ``[]`` when nothing matches."""
+        if self._method(tool) is None:
+            if not self._simulated:
+                return []
+            return Toolkit.candidates(SimpleNamespace(data=self._simulated), tool, param)  # type: ignore[arg-type]
+        obj = self._instances[self.catalog.by_name[tool].toolkit]
+        if isinstance(obj, Toolkit):
+            return obj.candidates(tool, param)
+        return Toolkit.candidates(SimpleNamespace(data=to_jsonable(_public_attrs(obj))), tool, param)  # type: ignore[arg-type]
+
+    def snapshot(self) -> dict[str, Any]:
+        """A plain-JSON copy of the state of every involved executable toolkit.
+
+        A :class:`~magnet_graph.toolkit.Toolkit` gives ``state()``; a plain class its public,
+        non-callable attributes (what BFCL's checker compares).
+        """
+        out: dict[str, Any] = {}
+        for name, obj in self._instances.items():
+            if isinstance(obj, Toolkit):
+                out[name] = copy_state(obj.state())
+            else:
+                out[name] = to_jsonable(_public_attrs(obj))
+        return out
+
+    def __repr__(self) -> str:
+        executable = list(self._instances)
+        return f"Environment(catalog={self.catalog.id!r}, toolkits={list(self.toolkits)}, executable={executable}, seed={self.seed})"

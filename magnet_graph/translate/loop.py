@@ -1,0 +1,376 @@
+"""The translation loop: one function signature path -> one verified conversation record.
+
+For each turn (METHOD A4): *back* (the backend writes the user request), *forth* (the
+backend proposes calls, batch by batch, nested calls after the outputs they need), then each
+call is validated against its schema and executed; outputs feed later turns. Miss turns
+withhold a tool or a value first. A turn that fails a check is retried with the reason as
+feedback (bounded); a path that still fails raises :class:`TranslationError` whose
+``reason`` is counted by the run. Finished records pass :func:`verify_record` before they
+are returned.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any, Sequence
+
+import orjson
+
+from .. import PROMPT_VERSION, __version__
+from ..errors import BackendError, ExecutionError, TranslationError
+from ..execute import Environment, content_id
+from ..seeding import derive_seed
+from ..types import Call, Catalog, Path, Tool
+from ..verify import verify_record
+from .base import Backend, Request, TurnContext
+
+__all__ = ["translate_path", "offered_tools", "MAX_TOOLS_PER_TOOLKIT"]
+
+MAX_TOOLS_PER_TOOLKIT = 24  # distractors offered beside the path's own tools, per toolkit
+MAX_BATCHES = 8  # forth() rounds in one turn
+_IDENT = re.compile(r"_|\d|[a-z][A-Z]")
+
+
+def offered_tools(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random) -> list[Tool]:
+    """The tools offered in every turn: the path's toolkits, capped per toolkit.
+
+    Small toolkits are offered whole (as BFCL offers every function of an involved class);
+    a large toolkit offers the path's functions plus seeded distractors up to the cap.
+    """
+    needed = dict.fromkeys(funcs)
+    kits = dict.fromkeys(catalog.tool(f).toolkit for f in needed)
+    names: set[str] = set(needed)
+    for kit in kits:
+        members = catalog.toolkits[kit]
+        if len(members) <= MAX_TOOLS_PER_TOOLKIT:
+            names.update(members)
+        else:
+            others = [m for m in members if m not in needed]
+            room = max(0, MAX_TOOLS_PER_TOOLKIT - sum(1 for f in needed if catalog.tool(f).toolkit == kit))
+            names.update(rng.sample(others, min(room, len(others))))
+    return [t for t in catalog.tools if t.name in names]
+
+
+def _identifier_names(tools: Sequence[Tool]) -> list[str]:
+    return [t.name for t in tools if _IDENT.search(t.name)]
+
+
+def _request_problem(text: str, requests: Sequence[str], ident_names: Sequence[str]) -> str | None:
+    if not text or not text.strip():
+        return "requests: empty user request"
+    for name in ident_names:
+        if name in text and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text):
+            return f"requests: the request names the tool {name!r}; describe the need instead"
+    if text in requests:
+        return "requests: the request repeats an earlier one; ask for something new"
+    return None
+
+
+def _exec(env: Environment, name: str, args: dict[str, Any]) -> tuple[Any, str | None, bool]:
+    res = env.execute(name, args)
+    if isinstance(res, tuple):
+        return res
+    return res.output, res.error, res.simulated
+
+
+def _call_id(seed: int, h: int, k: int) -> str:
+    return "call_" + format(derive_seed(seed, "call", h, k) & 0xFFFFFFFFFFFF, "012x")
+
+
+def _assistant_calls(calls: Sequence[Call]) -> dict[str, Any]:
+    return {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "id": c.id,
+                "type": "function",
+                "function": {"name": c.name, "arguments": orjson.dumps(c.arguments).decode()},
+            }
+            for c in calls
+        ],
+    }
+
+
+def _tool_message(c: Call) -> dict[str, Any]:
+    return {
+        "role": "tool",
+        "tool_call_id": c.id,
+        "name": c.name,
+        "content": orjson.dumps(c.output, option=orjson.OPT_NON_STR_KEYS).decode(),
+    }
+
+
+class _Conversation:
+    """Mutable state of one translation; kept out of the backends' reach."""
+
+    def __init__(self, catalog: Catalog, toolkits: list[str], seed: int):
+        self.catalog = catalog
+        self.toolkits = toolkits
+        self.seed = seed
+        self.env = Environment(catalog, toolkits, seed=seed)
+        self.messages: list[dict[str, Any]] = []
+        self.prior: list[tuple[int, Call]] = []
+        self.requests: list[str] = []
+
+    def rollback(self) -> None:
+        """Rebuild the environment and replay the calls kept so far (after a failed batch)."""
+        env = Environment(self.catalog, self.toolkits, seed=self.seed, initial_state=self.env.initial_state)
+        for _, c in self.prior:
+            _exec(env, c.name, c.arguments)
+        self.env = env
+
+
+async def translate_path(
+    path: Path,
+    *,
+    catalog: Catalog,
+    graph: Any,
+    backend: Backend,
+    seed: int,
+    slot: int = 0,
+    catalog_ids: Sequence[str] = (),
+    max_attempts: int = 3,
+    verify: bool = True,
+) -> dict[str, Any]:
+    """Translate ``path`` into one verified record (see docs/record.md).
+
+    Raises :class:`TranslationError` with a drop reason when the path cannot be translated
+    within ``max_attempts`` per turn, or the finished record fails verification.
+    """
+    funcs = path.functions()
+    if not funcs:
+        raise TranslationError("empty_path")
+    for f in funcs:
+        if f not in catalog:
+            raise TranslationError("unknown_function", f)
+    toolkits = list(dict.fromkeys(catalog.tool(f).toolkit for f in funcs))
+    conv = _Conversation(catalog, toolkits, derive_seed(seed, "env"))
+    base_tools = offered_tools(catalog, funcs, rng=random.Random(derive_seed(seed, "tools")))
+    ident_names = _identifier_names(catalog.tools) if len(catalog) <= 2000 else _identifier_names(base_tools)
+    offered_union: dict[str, Tool] = {t.name: t for t in base_tools}
+    turns_out: list[dict[str, Any]] = []
+    pending: dict[str, Any] | None = None  # (kind, request, missing) of the miss turn before this one
+
+    for h, turn in enumerate(path.turns):
+        start = len(conv.messages)
+        if turn.is_miss:
+            if h + 1 >= len(path.turns) or not path.turns[h + 1].funcs:
+                raise TranslationError("bad_path", f"miss turn {h} is not followed by a turn with functions")
+            kind = "miss_func" if "miss_func" in turn.tags else "miss_param"
+            target = path.turns[h + 1].funcs
+            withheld = target[0] if kind == "miss_func" else None
+            tools = [t for t in base_tools if t.name != withheld]
+            ctx = _context(conv, catalog, graph, path, h, kind, target, tools, seed)
+            request = await _back(backend, ctx, conv, ident_names, max_attempts)
+            missing = {"function": withheld} if kind == "miss_func" else request.missing
+            if not missing or "function" not in missing:
+                raise TranslationError("miss_param_impossible", "the backend gave no missing value")
+            ctx.extra["missing"] = missing
+            conv.messages.append({"role": "user", "content": request.text})
+            conv.requests.append(request.text)
+            reply = await _text(backend.respond(ctx, kind))
+            conv.messages.append({"role": "assistant", "content": reply})
+            pending = {"kind": kind, "request": request, "missing": missing}
+            turns_out.append(
+                _turn_json(h, kind, turn, tools, [], missing, start, len(conv.messages))
+            )
+            continue
+
+        tools = base_tools
+        ctx = _context(conv, catalog, graph, path, h, "normal", turn.funcs, tools, seed)
+        if pending is not None:
+            ctx.after_miss = pending["missing"]
+            user_text = await _text(backend.follow_up(ctx, pending["kind"], pending["missing"]))
+            problem = _request_problem(user_text, conv.requests, ident_names)
+            if problem:
+                raise TranslationError("requests", problem)
+            request = pending["request"]
+        else:
+            request = await _back(backend, ctx, conv, ident_names, max_attempts)
+            user_text = request.text
+        pending = None
+        conv.messages.append({"role": "user", "content": user_text})
+        conv.requests.append(user_text)
+
+        calls, batches = await _forth(backend, ctx, request, conv, turn.funcs, h, seed, max_attempts)
+        for batch in batches:
+            conv.messages.append(_assistant_calls(batch))
+            conv.messages.extend(_tool_message(c) for c in batch)
+        ctx.turn_calls = calls
+        conv.messages.append({"role": "assistant", "content": await _text(backend.respond(ctx, "summary"))})
+        conv.prior.extend((h, c) for c in calls)
+        turns_out.append(_turn_json(h, "normal", turn, tools, calls, None, start, len(conv.messages)))
+
+    record = {
+        "schema_version": 1,
+        "id": "",
+        "seed": seed,
+        "slot": slot,
+        "catalogs": list(catalog_ids),
+        "toolkits": toolkits,
+        "initial_state": conv.env.initial_state,
+        "end_state": conv.env.snapshot(),
+        "tools": [_tool_json(t) for t in catalog.tools if t.name in offered_union],
+        "path": path.to_json(),
+        "turns": turns_out,
+        "messages": conv.messages,
+        "provenance": {
+            "backend": backend.name,
+            "model": backend.model,
+            "prompt_version": PROMPT_VERSION,
+            "magnet_version": __version__,
+            "llm_calls": 0,
+            "tokens": 0,
+            "cost_usd": 0.0,
+        },
+        "verification": {"passed": True, "checks": list(CHECKS), "failures": []},
+    }
+    record["id"] = content_id(record)
+    if verify:
+        failures = verify_record(record, catalog)
+        if failures:
+            raise TranslationError(failures[0].split(":", 1)[0], failures[0])
+    return record
+
+
+CHECKS = ("calls", "schema", "execution", "grounding", "requests", "replay")
+
+
+def _tool_json(t: Tool) -> dict[str, Any]:
+    return {
+        "name": t.name,
+        "description": t.description,
+        "parameters": t.parameters,
+        "returns": t.returns,
+        "toolkit": t.toolkit,
+    }
+
+
+def _turn_json(h, kind, turn, tools, calls, missing, start, end) -> dict[str, Any]:
+    return {
+        "index": h,
+        "kind": kind,
+        "tags": list(turn.tags),
+        "source": turn.source,
+        "tools": [t.name for t in tools],
+        "calls": [c.to_json() for c in calls],
+        "missing": missing,
+        "messages": [start, end],
+    }
+
+
+def _context(conv, catalog, graph, path, h, kind, funcs, tools, seed) -> TurnContext:
+    return TurnContext(
+        catalog=catalog,
+        graph=graph,
+        path=path,
+        index=h,
+        kind=kind,
+        funcs=tuple(funcs),
+        tools=tools,
+        messages=conv.messages,
+        prior_calls=conv.prior,
+        turn_calls=[],
+        requests=conv.requests,
+        env=conv.env,
+        rng=random.Random(derive_seed(seed, "turn", h)),
+    )
+
+
+async def _text(awaitable) -> str:
+    try:
+        text = await awaitable
+    except BackendError as exc:
+        raise TranslationError("backend_error", str(exc)) from None
+    if not isinstance(text, str) or not text.strip():
+        raise TranslationError("empty_reply", "the backend returned no text")
+    return text
+
+
+async def _back(backend: Backend, ctx: TurnContext, conv: _Conversation, ident_names, max_attempts: int) -> Request:
+    problem = None
+    for attempt in range(max_attempts):
+        if attempt:
+            ctx.rng = random.Random(derive_seed(conv.seed, "back", ctx.index, attempt))
+            ctx.feedback = problem
+        try:
+            request = await backend.back(ctx)
+        except BackendError as exc:
+            problem = f"backend_error: {exc}"
+            continue
+        problem = _request_problem(request.text, conv.requests, ident_names)
+        if problem is None:
+            ctx.feedback = None
+            return request
+    reason = problem.split(":", 1)[0] if problem else "back_failed"
+    raise TranslationError(reason, problem or "")
+
+
+async def _forth(backend, ctx: TurnContext, request: Request, conv: _Conversation, funcs, h, seed, max_attempts):
+    """Ask for calls batch by batch; validate, execute; retry the turn with feedback on failure."""
+    problem = ""
+    want = set(funcs)
+    offered = {t.name for t in ctx.tools}
+    for attempt in range(max_attempts):
+        if attempt:
+            ctx.feedback = problem
+            ctx.rng = random.Random(derive_seed(seed, "forth", h, attempt))
+        calls: list[Call] = []
+        batches: list[list[Call]] = []
+        ctx.turn_calls = calls
+        ctx.env = conv.env
+        problem = ""
+        for _ in range(MAX_BATCHES):
+            try:
+                batch = await backend.forth(ctx, request)
+            except BackendError as exc:
+                problem = f"backend_error: {exc}"
+                break
+            except TranslationError as exc:
+                problem = f"{exc.reason}: {exc.detail}"
+                break
+            if not batch:
+                break
+            for c in batch:
+                if c.name not in offered:
+                    problem = f"calls: {c.name!r} is not an offered tool"
+                elif c.name not in want:
+                    problem = f"calls: {c.name!r} is not needed in this turn (needed: {', '.join(funcs)})"
+                else:
+                    errs = conv.env.validate(c.name, c.arguments)
+                    if errs:
+                        problem = f"schema: {c.name}: {errs[0]}"
+                if problem:
+                    break
+            if problem:
+                break
+            failed = False
+            for c in batch:
+                try:
+                    c.output, c.error, c.simulated = _exec(conv.env, c.name, c.arguments)
+                except ExecutionError as exc:
+                    c.error = str(exc)
+                if c.error is not None:
+                    problem = f"execution: {c.name} returned an error: {c.error}"
+                    failed = True
+                    break
+                c.id = _call_id(seed, h, len(calls))
+                calls.append(c)
+            if failed:
+                break
+            batches.append(batch)
+        if not problem:
+            names = [c.name for c in calls]
+            missing = want.difference(names)
+            if missing:
+                problem = f"calls: turn {h} left out {', '.join(sorted(missing))}"
+            elif any(names.count(n) > 3 for n in want):
+                problem = f"calls: turn {h} calls one function more than 3 times"
+        if not problem:
+            return calls, batches
+        if calls or "execution" in problem:
+            conv.rollback()
+    reason = problem.split(":", 1)[0] if problem else "forth_failed"
+    raise TranslationError(reason, problem)

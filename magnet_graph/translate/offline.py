@@ -1,0 +1,291 @@
+"""The offline backend: deterministic back-and-forth translation with no LLM.
+
+It plans a turn's calls first (values from earlier outputs along the graph's ``feeds``, from
+the toolkit state's candidates, or freshly generated), then writes the user request that
+states every value it chose (or refers to earlier outputs indirectly), and finally "parses"
+its own request back into the planned calls. Same seed, same conversation. It is the
+default backend and the fake model in tests.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..types import Call, Tool
+from . import phrases, values
+from .base import Request, TurnContext
+
+__all__ = ["OfflineBackend", "Ref", "field_values"]
+
+# probability that an optional parameter is filled in
+P_OPTIONAL = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An argument taken from the output of an earlier call in the same turn."""
+
+    position: int  # index of the feeding call in the turn's plan
+    field: str  # dotted output path, ``[]`` for array items
+
+
+@dataclass
+class _Planned:
+    name: str
+    args: dict[str, Any]  # values or Ref
+    stated: dict[str, Any] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+    implicit: bool = False  # a nested call the user never asks for
+
+
+def field_values(output: Any, path: str) -> list[Any]:
+    """Scalar values at a dotted ``feeds`` path (``flights[].flight_id``) of an output."""
+    nodes = [output]
+    for part in path.split("."):
+        if not part:
+            continue
+        many = part.endswith("[]")
+        key = part[:-2] if many else part
+        nxt: list[Any] = []
+        for node in nodes:
+            if key:
+                if not isinstance(node, dict) or key not in node:
+                    continue
+                node = node[key]
+            if many:
+                if isinstance(node, list):
+                    nxt.extend(node)
+            else:
+                nxt.append(node)
+        nodes = nxt
+    out = []
+    for v in nodes:
+        if isinstance(v, list):
+            out.extend(x for x in v if isinstance(x, (str, int, float)) and not isinstance(x, bool))
+        elif isinstance(v, (str, int, float)) and not isinstance(v, bool):
+            out.append(v)
+    return out
+
+
+def _accepts(schema: dict, value: Any) -> bool:
+    """A cheap type check of a value fed from an output against a parameter schema."""
+    t = schema.get("type")
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if t is None:
+        return True
+    types = t if isinstance(t, list) else [t]
+    for ty in types:
+        if ty == "string" and isinstance(value, str):
+            return True
+        if ty == "integer" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if ty == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if ty == "array" and isinstance(value, list):
+            return True
+    return False
+
+
+class OfflineBackend:
+    """Templates, utterance hints and realistic values; no LLM, deterministic per seed."""
+
+    name = "offline"
+    model: str | None = None
+
+    def __init__(self, *, p_optional: float = P_OPTIONAL):
+        self.p_optional = p_optional
+        self.calls = 0  # it makes no LLM calls; kept for the report's uniformity
+
+    # ------------------------------------------------------------------ back
+    async def back(self, ctx: TurnContext) -> Request:
+        rng = ctx.rng
+        plan = self._plan(ctx, rng)
+        missing = None
+        if ctx.kind == "miss_param":
+            missing = self._choose_missing(ctx, plan, rng)
+        clauses = []
+        for p in plan:
+            if p.implicit:
+                hint = phrases.implicit_clause(ctx.catalog.tool(p.name), rng=rng)
+                if hint:
+                    clauses.append(hint)
+                continue
+            stated = p.stated
+            if missing and missing["function"] == p.name:
+                stated = {k: v for k, v in stated.items() if k != missing["parameter"]}
+            clauses.append(phrases.request_for_call(ctx.catalog.tool(p.name), stated=stated, refs=p.refs, rng=rng))
+        text = phrases.compose_request(clauses, rng=rng)
+        return Request(text=text, plan=plan, missing=missing)
+
+    def _choose_missing(self, ctx: TurnContext, plan: list[_Planned], rng: random.Random) -> dict[str, Any]:
+        options = []
+        for p in plan:
+            if p.implicit:
+                continue
+            tool = ctx.catalog.tool(p.name)
+            for name in tool.required:
+                if name in p.stated and not _is_fixed(tool.properties.get(name, {})):
+                    options.append((p.name, name, p.stated[name]))
+        if not options:
+            from ..errors import TranslationError
+
+            raise TranslationError("miss_param_impossible", "no required value the user states in this turn")
+        fn, param, value = options[rng.randrange(len(options))]
+        return {"function": fn, "parameter": param, "value": value}
+
+    def _plan(self, ctx: TurnContext, rng: random.Random) -> list[_Planned]:
+        graph = ctx.graph
+        plan: list[_Planned] = []
+        turn_tags = ctx.path.turns[ctx.index + 1].tags if ctx.kind != "normal" else ctx.turn.tags
+        nested_turn = "insert_nested" in turn_tags
+        for pos, name in enumerate(ctx.funcs):
+            tool = ctx.catalog.tool(name)
+            implicit = nested_turn and pos == len(ctx.funcs) - 1 and pos > 0
+            planned = _Planned(name=name, args={}, implicit=implicit)
+            props = tool.properties
+            required = set(tool.required)
+            for pname, pschema in props.items():
+                if pname not in required and rng.random() >= self.p_optional:
+                    continue
+                # (a) same-turn feed from an earlier call of this turn
+                ref = None
+                for j in range(pos - 1, -1, -1):
+                    edge = graph.get_edge_data(plan[j].name, name) if graph is not None else None
+                    if edge:
+                        for out_field, param in edge.get("feeds", ()):
+                            if param == pname:
+                                ref = Ref(j, out_field)
+                                break
+                    if ref:
+                        break
+                if ref is not None:
+                    planned.args[pname] = ref
+                    continue
+                # (b) a value from an earlier turn's output, referred to indirectly
+                got = self._from_history(ctx, name, pname, pschema, rng)
+                if got is not None:
+                    value, phrase = got
+                    planned.args[pname] = value
+                    if implicit:
+                        continue
+                    planned.refs[pname] = phrase
+                    continue
+                # (c) the toolkit state's candidates, enums, or a fresh realistic value
+                value = self._fresh(ctx, tool, pname, pschema, rng)
+                if value is _SKIP:
+                    continue
+                planned.args[pname] = value
+                planned.stated[pname] = value
+            if implicit and planned.stated:
+                # the user never asks for the nested call, but must still give its own values
+                planned.implicit = False
+            plan.append(planned)
+        return plan
+
+    def _from_history(self, ctx: TurnContext, name: str, pname: str, pschema: dict, rng: random.Random):
+        graph = ctx.graph
+        if graph is None or not ctx.prior_calls:
+            return None
+        source = ctx.turn.source if ctx.kind == "normal" else None
+        n_turns = ctx.index
+        best = None
+        for turn_idx, call in reversed(ctx.prior_calls):
+            edge = graph.get_edge_data(call.name, name)
+            if not edge:
+                continue
+            for out_field, param in edge.get("feeds", ()):
+                if param != pname:
+                    continue
+                found = [v for v in field_values(call.output, out_field) if _accepts(pschema, v)]
+                if not found:
+                    continue
+                value = found[rng.randrange(len(found))] if len(found) > 1 else found[0]
+                cand = (turn_idx, call, out_field, value)
+                if source is not None and turn_idx == source:
+                    best = cand
+                    break
+                if best is None:
+                    best = cand
+            if best is not None and (source is None or best[0] == source):
+                break
+        if best is None:
+            return None
+        turn_idx, call, out_field, value = best
+        phrase = phrases.reference_phrase(
+            out_field.split(".")[-1].replace("[]", ""),
+            source_tool=ctx.catalog.tool(call.name),
+            turns_ago=max(0, n_turns - turn_idx),
+            rng=rng,
+        )
+        return value, phrase
+
+    def _fresh(self, ctx: TurnContext, tool: Tool, pname: str, pschema: dict, rng: random.Random) -> Any:
+        if "const" in pschema:
+            return pschema["const"]
+        try:
+            cands = ctx.env.candidates(tool.name, pname)
+        except Exception:  # a user toolkit's candidates() must not stop the run
+            cands = []
+        cands = [c for c in cands if _accepts(pschema, c)] if cands else cands
+        if cands:
+            return cands[rng.randrange(len(cands))]
+        return values.generate_value(pname, pschema, rng=rng, tool=tool)
+
+    # ------------------------------------------------------------------ forth
+    async def forth(self, ctx: TurnContext, request: Request) -> list[Call]:
+        plan: list[_Planned] = request.plan
+        done = len(ctx.turn_calls)
+        if done >= len(plan):
+            return []
+        batch: list[Call] = []
+        for pos in range(done, len(plan)):
+            p = plan[pos]
+            deps = [v.position for v in p.args.values() if isinstance(v, Ref)]
+            if any(d >= done for d in deps):
+                break  # needs an output not produced yet: next batch
+            args = {}
+            for k, v in p.args.items():
+                if isinstance(v, Ref):
+                    found = field_values(ctx.turn_calls[v.position].output, v.field)
+                    if not found:
+                        from ..errors import TranslationError
+
+                        raise TranslationError("nested_output_missing", f"{p.name}.{k} needs {v.field} of an earlier call")
+                    v = found[0]
+                args[k] = v
+            batch.append(Call(name=p.name, arguments=args))
+        return batch
+
+    # ------------------------------------------------------------------ assistant texts and follow-ups
+    async def respond(self, ctx: TurnContext, kind: Literal["summary", "miss_func", "miss_param"]) -> str:
+        rng = ctx.rng
+        if kind == "summary":
+            items = [(ctx.catalog.tool(c.name), c.arguments, c.output) for c in ctx.turn_calls]
+            return phrases.summary_text(items, rng=rng)
+        missing = ctx.extra["missing"]
+        tool = ctx.catalog.tool(missing["function"])
+        if kind == "miss_func":
+            return phrases.missing_function_text(tool, rng=rng)
+        return phrases.ask_parameter_text(tool, missing["parameter"], rng=rng)
+
+    async def follow_up(self, ctx: TurnContext, kind: Literal["miss_func", "miss_param"], missing: dict[str, Any]) -> str:
+        if kind == "miss_func":
+            return phrases.tool_available_text(rng=ctx.rng)
+        tool = ctx.catalog.tool(missing["function"])
+        schema = tool.properties.get(missing["parameter"], {})
+        return phrases.give_parameter_text(missing["parameter"], missing["value"], schema, rng=ctx.rng)
+
+
+class _Skip:
+    pass
+
+
+_SKIP = _Skip()
+
+
+def _is_fixed(schema: dict) -> bool:
+    """Values the user need not state (enum/const/boolean) make poor missing parameters."""
+    return "const" in schema or schema.get("type") == "boolean"

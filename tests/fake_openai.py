@@ -1,0 +1,343 @@
+"""A local fake of the OpenAI chat-completions API, for tests that must never leave 127.0.0.1.
+
+A real HTTP server (stdlib ``ThreadingHTTPServer`` in a background thread, on a free port
+of 127.0.0.1) answers ``POST /v1/chat/completions`` and ``POST /chat/completions``:
+
+* replies queued with :meth:`FakeOpenAI.script` are served first, in order: plain text,
+  tool calls, a malformed body, an HTTP error (429 with ``Retry-After``, 500 ...), any of
+  them after a delay;
+* when the queue is empty a default "smart" responder answers plausibly from the request
+  (see :func:`smart_reply`), or ``responder`` when one is given.
+
+Every request body is recorded in ``.requests`` (and its headers in ``.request_headers``),
+every reply body sent in ``.replies``.
+
+Use the ``fake_openai`` fixture (``from fake_openai import fake_openai``) or make one with
+another scope via :func:`make_fixture`::
+
+    def test_x(fake_openai):
+        fake_openai.script([text("hi"), error(429, retry_after=0)])
+        ... litellm.acompletion(model="openai/m", api_base=fake_openai.base_url, ...)
+        assert len(fake_openai.requests) == 2
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Iterable, Iterator
+
+import pytest
+
+__all__ = [
+    "Reply",
+    "FakeOpenAI",
+    "text",
+    "tool_calls",
+    "error",
+    "malformed",
+    "delayed",
+    "smart_reply",
+    "make_fixture",
+    "fake_openai",
+]
+
+PATHS = ("/v1/chat/completions", "/chat/completions")
+
+
+@dataclass
+class Reply:
+    """One scripted HTTP reply: a JSON ``body`` or ``raw`` bytes, a status and headers,
+    sent after ``delay`` seconds. A body without ``usage`` gets one computed from sizes."""
+
+    status: int = 200
+    body: dict[str, Any] | None = None
+    raw: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+def _message_reply(message: dict[str, Any], finish: str) -> Reply:
+    return Reply(body={"choices": [{"index": 0, "message": message, "finish_reason": finish}]})
+
+
+def text(content: str) -> Reply:
+    """A reply whose assistant message is ``content`` (no tool calls)."""
+    return _message_reply({"role": "assistant", "content": content}, "stop")
+
+
+def tool_calls(*calls: tuple[str, dict[str, Any] | str], content: str | None = None) -> Reply:
+    """A reply with native tool calls ``(name, arguments)``; arguments given as a string are
+    sent verbatim (so a test can send invalid JSON)."""
+    items = []
+    for k, (name, args) in enumerate(calls):
+        raw = args if isinstance(args, str) else json.dumps(args)
+        items.append({"id": f"call_fake_{k}", "type": "function", "function": {"name": name, "arguments": raw}})
+    return _message_reply({"role": "assistant", "content": content, "tool_calls": items}, "tool_calls")
+
+
+def error(status: int, *, retry_after: float | str | None = None, message: str = "scripted failure") -> Reply:
+    """An HTTP error in OpenAI's error shape; ``retry_after`` sets the ``Retry-After`` header."""
+    headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+    kind = "rate_limit_exceeded" if status == 429 else "server_error"
+    return Reply(status=status, body={"error": {"message": message, "type": kind, "code": kind}}, headers=headers)
+
+
+def malformed() -> Reply:
+    """HTTP 200 whose body is not valid JSON."""
+    return Reply(raw=b'{"id": "chatcmpl-broken", "choices": [ {"message": ')
+
+
+def delayed(reply: Reply, seconds: float) -> Reply:
+    """``reply`` sent after ``seconds``."""
+    return Reply(reply.status, reply.body, reply.raw, dict(reply.headers), seconds)
+
+
+# -- the smart default responder -------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
+_QUOTED = re.compile(r'"([^"\n]{1,80})"|“([^”\n]{1,80})”')
+
+
+def _texts(messages: list[dict[str, Any]], role: str) -> list[str]:
+    return [m["content"] for m in messages if m.get("role") == role and isinstance(m.get("content"), str)]
+
+
+def _find_key(value: Any, key: str) -> Any:
+    if isinstance(value, dict):
+        if key in value and not isinstance(value[key], (dict, list)):
+            return value[key]
+        for v in value.values():
+            found = _find_key(v, key)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for item in value:
+            found = _find_key(item, key)
+            if found is not None:
+                return found
+    return None
+
+
+def _arguments_for(schema: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """Arguments for the schema's required properties, from values found in the messages:
+    an earlier tool output with the same key, an enum value mentioned, the quoted strings
+    and numbers of the user messages in order, else a placeholder."""
+    user = " ".join(_texts(messages, "user"))
+    outputs = []
+    for m in messages:
+        if m.get("role") == "tool":
+            try:
+                outputs.append(json.loads(m.get("content") or "null"))
+            except ValueError:
+                pass
+    quoted = [a or b for a, b in _QUOTED.findall(user)]
+    numbers = _NUMBER.findall(user)
+    props = schema.get("properties", {})
+    args: dict[str, Any] = {}
+    for name in schema.get("required", []):
+        spec = props.get(name, {})
+        kind = spec.get("type", "string")
+        earlier = next((v for v in (_find_key(o, name) for o in reversed(outputs)) if v is not None), None)
+        if "enum" in spec:
+            args[name] = next((e for e in spec["enum"] if str(e).lower() in user.lower()), spec["enum"][0])
+        elif earlier is not None:
+            args[name] = earlier
+        elif kind in ("integer", "number"):
+            raw = numbers.pop(0) if numbers else "1"
+            args[name] = int(float(raw)) if kind == "integer" else float(raw)
+        elif kind == "boolean":
+            args[name] = True
+        elif kind == "array":
+            args[name] = [quoted.pop(0)] if quoted else []
+        elif kind == "object":
+            args[name] = {}
+        else:
+            args[name] = quoted.pop(0) if quoted else f"example {name}"
+    return args
+
+
+def smart_reply(body: dict[str, Any]) -> Reply:
+    """A plausible reply to any chat-completions request.
+
+    * With ``tools``: if no tool result has arrived since the last user message, call the
+      first offered tool with arguments built from its required properties
+      (:func:`_arguments_for`); otherwise answer with text (the turn is done).
+    * Without tools, when the prompt asks for a JSON object: ``{"request": ...}`` (with a
+      ``"value"`` when the prompt says to leave one out) or ``{"text": ...}``.
+    * Otherwise a short sentence.
+    """
+    messages = body.get("messages", [])
+    tools = body.get("tools") or []
+    if tools:
+        last_user = max((k for k, m in enumerate(messages) if m.get("role") == "user"), default=-1)
+        if any(m.get("role") == "tool" for m in messages[last_user + 1 :]):
+            return text("All done: the results are above.")
+        function = tools[0]["function"]
+        return tool_calls((function["name"], _arguments_for(function.get("parameters", {}), messages)))
+    prompt = "\n".join(_texts(messages, "system") + _texts(messages, "user"))
+    if '{"request"' in prompt:
+        reply: dict[str, Any] = {"request": "Could you take care of that next step for me, please?"}
+        if "leave it out" in prompt:
+            reply["value"] = 4
+        return text(json.dumps(reply))
+    if '{"text"' in prompt:
+        return text(json.dumps({"text": "You can do that now, please go ahead."}))
+    return text("Here is what I found: everything went through.")
+
+
+# -- the server ------------------------------------------------------------------------
+
+
+class FakeOpenAI:
+    """A fake OpenAI chat-completions server on 127.0.0.1 (see the module docstring)."""
+
+    def __init__(self, *, responder: Callable[[dict[str, Any]], Reply] | None = None):
+        self.responder = responder or smart_reply
+        self.requests: list[dict[str, Any]] = []
+        self.request_headers: list[dict[str, str]] = []
+        self.replies: list[dict[str, Any]] = []
+        self._queue: list[Reply] = []
+        self._lock = threading.Lock()
+        self._counter = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- scripting -----------------------------------------------------------------
+    def script(self, replies: Iterable[Reply | str]) -> "FakeOpenAI":
+        """Queue replies (a ``str`` is a text reply); they are served before the default."""
+        with self._lock:
+            self._queue.extend(text(r) if isinstance(r, str) else r for r in replies)
+        return self
+
+    @property
+    def pending(self) -> int:
+        """How many scripted replies have not been served yet."""
+        with self._lock:
+            return len(self._queue)
+
+    def usage(self) -> tuple[int, int]:
+        """(prompt_tokens, completion_tokens) summed over the successful replies sent."""
+        with self._lock:
+            ok = [r["usage"] for r in self.replies if isinstance(r.get("usage"), dict)]
+        return sum(u["prompt_tokens"] for u in ok), sum(u["completion_tokens"] for u in ok)
+
+    # -- lifecycle -----------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("FakeOpenAI is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def start(self) -> "FakeOpenAI":
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        server.daemon_threads = True
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="fake-openai", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> "FakeOpenAI":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- serving -------------------------------------------------------------------
+    def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Reply:
+        with self._lock:
+            self.requests.append(body)
+            self.request_headers.append(headers)
+            scripted = self._queue.pop(0) if self._queue else None
+        return scripted if scripted is not None else self.responder(body)
+
+    def _complete(self, reply: Reply, body: dict[str, Any]) -> bytes:
+        """The bytes to send for ``reply``: fills id, model and usage of a 200 body."""
+        if reply.raw is not None:
+            return reply.raw
+        out = dict(reply.body or {})
+        if reply.status == 200:
+            with self._lock:
+                self._counter += 1
+                n = self._counter
+            out.setdefault("id", f"chatcmpl-fake-{n}")
+            out.setdefault("object", "chat.completion")
+            out.setdefault("created", 1_700_000_000)
+            out.setdefault("model", body.get("model", "fake"))
+            if "usage" not in out:
+                sent = json.dumps(out.get("choices", []))
+                prompt = max(1, len(json.dumps(body.get("messages", []))) // 4)
+                completion = max(1, len(sent) // 8)
+                out["usage"] = {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+        with self._lock:
+            self.replies.append(out)
+        return json.dumps(out).encode("utf-8")
+
+
+def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # silence stderr
+            return
+
+        def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+                pass
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            if self.path.split("?")[0].rstrip("/") not in PATHS:
+                self._send(404, b'{"error": {"message": "not found"}}', {})
+                return
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                self._send(400, b'{"error": {"message": "request body is not JSON"}}', {})
+                return
+            reply = fake._next(body, {k.lower(): v for k, v in self.headers.items()})
+            if reply.delay:
+                time.sleep(reply.delay)
+            self._send(reply.status, fake._complete(reply, body), reply.headers)
+
+        def do_GET(self) -> None:
+            self._send(404, b'{"error": {"message": "not found"}}', {})
+
+    return Handler
+
+
+def make_fixture(name: str = "fake_openai", *, scope: str = "function") -> Any:
+    """A pytest fixture called ``name`` yielding a started :class:`FakeOpenAI` (stopped at
+    teardown). Bind it in a test module or conftest under the same name."""
+
+    @pytest.fixture(scope=scope, name=name)  # type: ignore[call-overload]
+    def _fake() -> Iterator[FakeOpenAI]:
+        with FakeOpenAI() as server:
+            yield server
+
+    return _fake
+
+
+fake_openai = make_fixture()
