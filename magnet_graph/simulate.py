@@ -1,0 +1,604 @@
+"""Schema-shaped simulated outputs for tools that have no implementation.
+
+:func:`simulate_output` turns a tool's ``returns`` JSON Schema into a realistic value:
+objects get all their properties, arrays 1-3 items, strings a value chosen by field name
+and format (``booking-4821`` for ids, emails, ISO dates, urls, names ...), numbers a
+value within their bounds, enums one of their values. An output property named like one
+of the call's arguments echoes that argument (when it fits the property's schema), so ids
+flow through a conversation the way a real API's would. The value is deterministic in
+``(seed, tool, canonical JSON of the arguments)`` and validates against the schema for the
+keywords listed in :func:`simulate_output`.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+import orjson
+
+from .seeding import derive_seed
+from .toolkit import copy_state, norm_name
+
+__all__ = ["simulate_output"]
+
+# Type names of looser dialects (BFCL) that the catalog loader normally converts.
+_TYPE_ALIASES = {
+    "dict": "object",
+    "float": "number",
+    "int": "integer",
+    "str": "string",
+    "bool": "boolean",
+    "list": "array",
+    "tuple": "array",
+    "any": None,
+}
+_MAX_DEPTH = 12
+
+
+def simulate_output(schema: dict | None, *, seed: int, tool: str, arguments: dict) -> Any:
+    """A deterministic, schema-shaped output of ``tool`` called with ``arguments``.
+
+    ``schema`` is the tool's ``returns`` JSON Schema; ``None`` gives ``{"status": "ok"}``
+    plus the arguments echoed. Supported keywords: ``type`` (also a list), ``properties``,
+    ``required``, ``additionalProperties``, ``items``, ``prefixItems``, ``minItems``,
+    ``maxItems``, ``uniqueItems``, ``enum``, ``const``, ``anyOf``/``oneOf`` (the first
+    non-null branch), ``allOf`` (merged), ``minimum``/``maximum`` (and exclusive forms),
+    ``multipleOf``, ``minLength``/``maxLength``, ``format`` and local ``$ref``. ``pattern``
+    is not generated from; an optional property named ``error`` is left out (it would make
+    the call look failed).
+
+    >>> out = simulate_output({"type": "object", "properties": {"order_id": {"type": "string"},
+    ...     "qty": {"type": "integer", "minimum": 1, "maximum": 3}}},
+    ...     seed=1, tool="get_order", arguments={"order_id": "order-7"})
+    >>> out["order_id"], 1 <= out["qty"] <= 3
+    ('order-7', True)
+    """
+    key = orjson.dumps(arguments, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
+    rng = random.Random(derive_seed(seed, "simulate", tool, key))
+    if schema is None:
+        out: dict[str, Any] = {"status": "ok"}
+        out.update(_echo(arguments))
+        return out
+    return _Generator(rng, arguments, schema, tool).value(schema, _noun(tool), 0)
+
+
+def _echo(value: Any) -> Any:
+    return copy_state(value) if isinstance(value, (dict, list)) else value
+
+
+def _noun(tool: str) -> str:
+    """``get_booking_details`` -> ``booking_details``: the thing a tool is about."""
+    words = norm_name(tool).split("_")
+    if len(words) > 1 and words[0] in _VERBS:
+        words = words[1:]
+    return "_".join(words) or "result"
+
+
+_VERBS = frozenset(
+    "get list find search create add update set delete remove cancel book send post fetch check "
+    "make open close read write compute calculate convert show view retrieve lookup query".split()
+)
+
+_FIRST = ("Ann", "Ben", "Carla", "David", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam")
+_LAST = ("Lee", "Novak", "Okafor", "Garcia", "Smith", "Tanaka", "Muller", "Rossi", "Khan", "Silva")
+_CITIES = ("Lisbon", "Osaka", "Denver", "Nairobi", "Oslo", "Austin", "Lyon", "Seoul", "Perth", "Quito")
+_COUNTRIES = ("Portugal", "Japan", "Kenya", "Norway", "Canada", "France", "Chile", "India")
+_STREETS = ("Market Street", "Oak Avenue", "Harbor Road", "Elm Lane", "Station Square")
+_SENTENCES = (
+    "All set as requested.",
+    "The request was processed successfully.",
+    "Everything looks good.",
+    "Updated a moment ago.",
+    "No further action is needed.",
+)
+_WORDS = ("alpha", "harbor", "summit", "maple", "orbit", "lumen", "cedar", "delta")
+_STATUSES = ("active", "confirmed", "completed", "pending")
+
+
+class _Generator:
+    """One output's generation: the rng, the call arguments and the root schema for $ref."""
+
+    __slots__ = ("rng", "args", "root", "tool")
+
+    def __init__(self, rng: random.Random, args: Mapping[str, Any], root: Any, tool: str):
+        self.rng = rng
+        self.args = args
+        self.root = root
+        self.tool = tool
+
+    def value(self, schema: Any, name: str, depth: int) -> Any:
+        if not isinstance(schema, dict) or depth > _MAX_DEPTH:
+            return self.string({}, name)
+        if "$ref" in schema:
+            target = _resolve(self.root, schema["$ref"])
+            if target is None:
+                return self.string({}, name)
+            return self.value(target, name, depth + 1)
+        if "const" in schema:
+            return _echo(schema["const"])
+        if "enum" in schema and schema["enum"]:
+            choices = [e for e in schema["enum"] if e is not None] or list(schema["enum"])
+            return _echo(self.rng.choice(choices))
+        for key in ("anyOf", "oneOf"):
+            branches = schema.get(key)
+            if branches:
+                return self.value(_first_non_null(branches), name, depth + 1)
+        if schema.get("allOf"):
+            return self.value(_merge_all(schema), name, depth + 1)
+        kind = _type_of(schema)
+        if kind == "object":
+            return self.obj(schema, depth)
+        if kind == "array":
+            return self.array(schema, name, depth)
+        if kind == "integer":
+            return self.integer(schema, name)
+        if kind == "number":
+            return self.number(schema, name)
+        if kind == "boolean":
+            return self.boolean(name)
+        if kind == "null":
+            return None
+        return self.string(schema, name)
+
+    # -- containers ----------------------------------------------------------------------
+    def obj(self, schema: dict, depth: int) -> dict[str, Any]:
+        props = schema.get("properties") or {}
+        required = schema.get("required") or ()
+        out: dict[str, Any] = {}
+        for key, sub in props.items():
+            if key == "error" and key not in required:
+                continue
+            if key in self.args and fits(self.args[key], sub, self.root):
+                out[key] = _echo(self.args[key])
+            else:
+                out[key] = self.value(sub, key, depth + 1)
+        extra = schema.get("additionalProperties", True)
+        if extra is not False:
+            extra_schema = extra if isinstance(extra, dict) else {}
+            for key in required:
+                if key not in out:
+                    out[key] = self.value(extra_schema, key, depth + 1)
+            want = schema.get("minProperties", 0)
+            while len(out) < want:
+                out[f"extra_{len(out) + 1}"] = self.value(extra_schema, "extra", depth + 1)
+        return out
+
+    def array(self, schema: dict, name: str, depth: int) -> list[Any]:
+        lo = int(schema.get("minItems", 0))
+        hi = schema.get("maxItems")
+        n = max(self.rng.randint(1, 3), lo)
+        if hi is not None:
+            n = min(n, int(hi))
+        prefix = schema.get("prefixItems") or []
+        items = schema.get("items", {})
+        if items is False:
+            n = min(n, len(prefix))
+        item_name = _singular(name)
+        out: list[Any] = []
+        unique = bool(schema.get("uniqueItems"))
+        seen: set[bytes] = set()
+        attempts = 0
+        while len(out) < n and attempts < 4 * n + 4:
+            attempts += 1
+            sub = prefix[len(out)] if len(out) < len(prefix) else items
+            value = self.value(sub, item_name, depth + 1)
+            if unique:
+                mark = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+                if mark in seen:
+                    continue
+                seen.add(mark)
+            out.append(value)
+        return out
+
+    # -- scalars -------------------------------------------------------------------------
+    def integer(self, schema: dict, name: str) -> int:
+        low, high = _bounds(schema, name, integer=True)
+        lo, hi = math.ceil(low), math.floor(high)
+        if _excl(schema, "min") and lo == low:
+            lo += 1
+        if _excl(schema, "max") and hi == high:
+            hi -= 1
+        if lo > hi:
+            hi = lo
+        step = schema.get("multipleOf")
+        if isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0:
+            k_lo, k_hi = math.ceil(lo / step), math.floor(hi / step)
+            if k_lo <= k_hi:
+                for _ in range(8):
+                    v = self.rng.randint(k_lo, k_hi) * step
+                    if float(v).is_integer():
+                        return int(v)
+        return self.rng.randint(lo, hi)
+
+    def number(self, schema: dict, name: str) -> float:
+        low, high = _bounds(schema, name, integer=False)
+        x_lo, x_hi = _excl(schema, "min"), _excl(schema, "max")
+        step = schema.get("multipleOf")
+        if isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0:
+            k_lo, k_hi = math.ceil(low / step), math.floor(high / step)
+            if x_lo and k_lo * step <= low:
+                k_lo += 1
+            if x_hi and k_hi * step >= high:
+                k_hi -= 1
+            if k_lo <= k_hi:
+                for _ in range(8):
+                    v = self.rng.randint(k_lo, k_hi) * step
+                    if _multiple_ok(v, step):
+                        return v
+        for digits in (2, 6, None):
+            raw = self.rng.uniform(low, high)
+            v = round(raw, digits) if digits is not None else raw
+            if (v > low if x_lo else v >= low) and (v < high if x_hi else v <= high):
+                return float(v)
+        return float((low + high) / 2)
+
+    def boolean(self, name: str) -> bool:
+        words = set(norm_name(name).split("_"))
+        if words & {"status", "success", "ok", "valid", "available", "enabled", "active", "exists"}:
+            return True
+        return self.rng.random() < 0.5
+
+    def string(self, schema: dict, name: str) -> str:
+        s = self._string_by_kind(schema.get("format"), name)
+        lo = schema.get("minLength")
+        hi = schema.get("maxLength")
+        if isinstance(lo, int) and len(s) < lo:
+            s = s + "x" * (lo - len(s))
+        if isinstance(hi, int) and len(s) > hi:
+            s = s[:hi]
+        return s
+
+    def _string_by_kind(self, fmt: Any, name: str) -> str:
+        r = self.rng
+        norm = norm_name(name) or "value"
+        words = norm.split("_")
+        last = words[-1]
+        if fmt == "date" or last in ("date", "birthday", "day") or norm == "dob":
+            return (date(2024, 1, 1) + timedelta(days=r.randint(0, 730))).isoformat()
+        if fmt == "date-time" or last in ("timestamp", "datetime", "at"):
+            d = date(2024, 1, 1) + timedelta(days=r.randint(0, 730))
+            return f"{d.isoformat()}T{r.randint(7, 20):02d}:{r.choice((0, 15, 30, 45)):02d}:00Z"
+        if fmt == "time" or last == "time":
+            return f"{r.randint(7, 20):02d}:{r.choice((0, 15, 30, 45)):02d}:00"
+        if fmt in ("email", "idn-email") or "email" in words:
+            return f"{r.choice(_FIRST).lower()}.{r.choice(_LAST).lower()}@example.com"
+        if fmt in ("uri", "url", "iri", "uri-reference") or last in ("url", "uri", "link", "website"):
+            return f"https://example.com/{words[0]}/{r.randint(1000, 9999)}"
+        if fmt == "uuid" or last == "uuid":
+            h = f"{r.getrandbits(128):032x}"
+            return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+        if fmt == "ipv4" or norm in ("ip", "ip_address"):
+            return f"10.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+        if fmt in ("hostname", "idn-hostname") or last in ("host", "hostname", "domain"):
+            return f"{r.choice(_WORDS)}.example.com"
+        if last == "id" or norm.endswith("id") and len(words) > 1:
+            prefix = "-".join(w for w in words[:-1] if w) or _noun(self.tool).split("_")[-1]
+            return f"{prefix}-{r.randint(1000, 9999)}"
+        if "phone" in words or "mobile" in words:
+            return f"+1-555-{r.randint(100, 999):03d}-{r.randint(1000, 9999)}"
+        if "first" in words and "name" in words:
+            return r.choice(_FIRST)
+        if ("last" in words or "surname" in words) and ("name" in words or "surname" in words):
+            return r.choice(_LAST)
+        if last in ("username", "handle", "login") or norm == "user_name":
+            return f"{r.choice(_FIRST).lower()}{r.randint(10, 99)}"
+        if "file" in words or last in ("filename", "file"):
+            return f"{r.choice(_WORDS)}_{r.randint(1, 99)}.txt"
+        if last in ("path", "directory", "dir", "folder"):
+            return f"/home/user/{r.choice(_WORDS)}"
+        if "city" in words or last in ("location", "destination", "origin"):
+            return r.choice(_CITIES)
+        if "country" in words:
+            return r.choice(_COUNTRIES)
+        if "address" in words:
+            return f"{r.randint(1, 250)} {r.choice(_STREETS)}"
+        if last in ("zip", "zipcode", "postcode") or "postal" in words:
+            return f"{r.randint(10000, 99999)}"
+        if "currency" in words:
+            return r.choice(("USD", "EUR", "GBP", "JPY"))
+        if last in ("status", "state"):
+            return r.choice(_STATUSES)
+        if last == "name" or norm == "owner" or last in ("author", "sender", "recipient", "receiver"):
+            return f"{r.choice(_FIRST)} {r.choice(_LAST)}"
+        if last in ("message", "content", "text", "description", "comment", "body", "note", "summary", "notes", "output", "result"):
+            return r.choice(_SENTENCES)
+        if last in ("title", "subject"):
+            return f"{r.choice(_WORDS).title()} {r.choice(('update', 'report', 'plan', 'notes'))}"
+        if last in ("token", "key", "secret", "password", "hash", "signature"):
+            return f"{r.getrandbits(64):016x}"
+        if last in ("code", "symbol", "ticker"):
+            return "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(3 + r.randint(0, 1)))
+        if last in ("type", "category", "kind", "class", "level", "tier", "mode"):
+            return r.choice(("standard", "basic", "premium"))
+        if last in ("language", "lang", "locale"):
+            return r.choice(("en", "fr", "de", "es"))
+        return f"{norm.replace('_', ' ')} {r.randint(1, 999)}"
+
+
+# ----------------------------------------------------------------------------------------
+# Schema helpers
+# ----------------------------------------------------------------------------------------
+
+
+def _type_of(schema: dict) -> str | None:
+    t = schema.get("type")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), t[0] if t else None)
+    if isinstance(t, str):
+        t = _TYPE_ALIASES.get(t, t)
+    if t is None:
+        if "properties" in schema or "required" in schema or "additionalProperties" in schema:
+            return "object"
+        if "items" in schema or "prefixItems" in schema:
+            return "array"
+        if "minimum" in schema or "maximum" in schema:
+            return "number"
+        return None
+    return t
+
+
+def _first_non_null(branches: list[Any]) -> Any:
+    for branch in branches:
+        if isinstance(branch, dict) and branch.get("type") != "null" and branch.get("const", 0) is not None:
+            return branch
+    return branches[0]
+
+
+def _merge_all(schema: dict) -> dict:
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    for part in schema.get("allOf") or ():
+        if not isinstance(part, dict):
+            continue
+        for k, v in part.items():
+            if k == "properties":
+                merged["properties"] = {**merged.get("properties", {}), **v}
+            elif k == "required":
+                merged["required"] = list(dict.fromkeys([*merged.get("required", []), *v]))
+            else:
+                merged.setdefault(k, v)
+    return merged
+
+
+def _resolve(root: Any, ref: Any) -> Any:
+    """Follow a local ``#/...`` JSON pointer inside ``root`` (``None`` when it cannot)."""
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        return None
+    node = root
+    for part in ref[1:].split("/"):
+        if not part:
+            continue
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _excl(schema: dict, side: str) -> bool:
+    """Whether the lower (``min``) or upper (``max``) bound is exclusive (draft 4 or 6+ form)."""
+    key = "exclusiveMinimum" if side == "min" else "exclusiveMaximum"
+    value = schema.get(key)
+    return value is True or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _bounds(schema: dict, name: str, *, integer: bool) -> tuple[float, float]:
+    """The inclusive-or-exclusive range ``[low, high]`` a number is drawn from."""
+    lows = [v for v in (schema.get("minimum"), schema.get("exclusiveMinimum")) if _is_num(v)]
+    highs = [v for v in (schema.get("maximum"), schema.get("exclusiveMaximum")) if _is_num(v)]
+    dlo, dhi = _default_range(name, integer=integer)
+    low = max(lows) if lows else None
+    high = min(highs) if highs else None
+    if low is None and high is None:
+        return dlo, dhi
+    if low is None:
+        low = min(dlo, high - (dhi - dlo))
+    if high is None:
+        high = max(dhi, low + (dhi - dlo))
+    return float(low), float(high)
+
+
+def _default_range(name: str, *, integer: bool) -> tuple[float, float]:
+    words = set(norm_name(name).split("_"))
+    if words & {"price", "amount", "cost", "balance", "total", "fee", "salary", "budget", "payment"}:
+        return (5.0, 500.0)
+    if words & {"count", "quantity", "qty", "num", "number", "items", "size"}:
+        return (1.0, 10.0)
+    if "age" in words:
+        return (18.0, 80.0)
+    if "year" in words:
+        return (2000.0, 2030.0)
+    if words & {"percent", "percentage", "rate", "ratio", "score"}:
+        return (0.0, 100.0)
+    if words & {"lat", "latitude"}:
+        return (-90.0, 90.0)
+    if words & {"lon", "lng", "longitude"}:
+        return (-180.0, 180.0)
+    if words & {"temperature", "temp"}:
+        return (-10.0, 35.0)
+    return (1.0, 100.0) if integer else (1.0, 1000.0)
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _multiple_ok(value: float, step: float) -> bool:
+    """The multipleOf test as jsonschema applies it (float quotient must be integral)."""
+    if isinstance(step, float) or isinstance(value, float):
+        q = value / step
+        return math.isfinite(q) and int(q) == q
+    return value % step == 0
+
+
+def _singular(name: str) -> str:
+    if name.endswith("ies") and len(name) > 3:
+        return name[:-3] + "y"
+    if name.endswith("ses") or name.endswith("xes"):
+        return name[:-2]
+    if name.endswith("s") and not name.endswith("ss") and len(name) > 1:
+        return name[:-1]
+    return name
+
+
+# ----------------------------------------------------------------------------------------
+# Does a value fit a schema? (echoes must keep the output valid; conservative)
+# ----------------------------------------------------------------------------------------
+
+_FIT_KEYS = frozenset(
+    "type properties required additionalProperties items prefixItems minItems maxItems uniqueItems "
+    "enum const anyOf oneOf allOf not minimum maximum exclusiveMinimum exclusiveMaximum multipleOf "
+    "minLength maxLength pattern format minProperties maxProperties $ref title description default "
+    "examples $schema $id $defs definitions $comment readOnly writeOnly deprecated".split()
+)
+_FORMATS = {
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}\Z"),
+    "date-time": re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z"),
+    "email": re.compile(r"[^@\s]+@[^@\s]+\Z"),
+    "uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"),
+    "ipv4": re.compile(r"((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\Z"),
+}
+
+
+def _json_eq(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_eq(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_json_eq(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b or _is_num(a) and _is_num(b) and a == b
+
+
+def _is_type(v: Any, t: Any) -> bool:
+    t = _TYPE_ALIASES.get(t, t) if isinstance(t, str) else t
+    if t is None:
+        return True
+    if t == "string":
+        return isinstance(v, str)
+    if t == "integer":
+        return isinstance(v, int) and not isinstance(v, bool) or isinstance(v, float) and v.is_integer()
+    if t == "number":
+        return _is_num(v)
+    if t == "boolean":
+        return isinstance(v, bool)
+    if t == "null":
+        return v is None
+    if t == "object":
+        return isinstance(v, dict)
+    if t == "array":
+        return isinstance(v, (list, tuple))
+    return False
+
+
+def fits(value: Any, schema: Any, root: Any, depth: int = 0) -> bool:
+    """Whether ``value`` surely validates against ``schema`` (False when unsure)."""
+    if schema is True or schema == {}:
+        return True
+    if schema is False or not isinstance(schema, dict) or depth > _MAX_DEPTH:
+        return False
+    if not _FIT_KEYS.issuperset(schema):
+        return False
+    if "$ref" in schema:
+        target = _resolve(root, schema["$ref"])
+        if target is None or not fits(value, target, root, depth + 1):
+            return False
+    if "const" in schema and not _json_eq(value, schema["const"]):
+        return False
+    if "enum" in schema and not any(_json_eq(value, e) for e in schema["enum"]):
+        return False
+    t = schema.get("type")
+    if t is not None and not any(_is_type(value, x) for x in (t if isinstance(t, list) else [t])):
+        return False
+    if "anyOf" in schema and not any(fits(value, s, root, depth + 1) for s in schema["anyOf"]):
+        return False
+    if "oneOf" in schema and sum(fits(value, s, root, depth + 1) for s in schema["oneOf"]) != 1:
+        return False
+    if "allOf" in schema and not all(fits(value, s, root, depth + 1) for s in schema["allOf"]):
+        return False
+    if "not" in schema:  # cannot prove a negative cheaply
+        return False
+    if isinstance(value, str):
+        return _fits_string(value, schema)
+    if _is_num(value):
+        return _fits_number(value, schema)
+    if isinstance(value, (list, tuple)):
+        return _fits_array(value, schema, root, depth)
+    if isinstance(value, dict):
+        return _fits_object(value, schema, root, depth)
+    return True
+
+
+def _fits_string(value: str, schema: dict) -> bool:
+    if len(value) < schema.get("minLength", 0):
+        return False
+    hi = schema.get("maxLength")
+    if hi is not None and len(value) > hi:
+        return False
+    pattern = schema.get("pattern")
+    if pattern is not None:
+        try:
+            if re.search(pattern, value) is None:
+                return False
+        except re.error:
+            return False
+    check = _FORMATS.get(schema.get("format", ""))
+    return check is None or check.match(value) is not None
+
+
+def _fits_number(value: float, schema: dict) -> bool:
+    for key, ok in (
+        ("minimum", lambda b: value >= b),
+        ("maximum", lambda b: value <= b),
+        ("exclusiveMinimum", lambda b: value > b),
+        ("exclusiveMaximum", lambda b: value < b),
+    ):
+        bound = schema.get(key)
+        if _is_num(bound) and not ok(bound):
+            return False
+        if bound is True:  # draft 4 boolean form
+            return False
+    step = schema.get("multipleOf")
+    return step is None or _is_num(step) and step > 0 and _multiple_ok(value, step)
+
+
+def _fits_array(value: Any, schema: dict, root: Any, depth: int) -> bool:
+    if len(value) < schema.get("minItems", 0):
+        return False
+    hi = schema.get("maxItems")
+    if hi is not None and len(value) > hi:
+        return False
+    prefix = schema.get("prefixItems") or []
+    items = schema.get("items", True)
+    for i, item in enumerate(value):
+        sub = prefix[i] if i < len(prefix) else items
+        if not fits(item, sub, root, depth + 1):
+            return False
+    if schema.get("uniqueItems"):
+        marks = {orjson.dumps(v, option=orjson.OPT_SORT_KEYS) for v in value}
+        if len(marks) != len(value):
+            return False
+    return True
+
+
+def _fits_object(value: dict, schema: dict, root: Any, depth: int) -> bool:
+    if any(k not in value for k in schema.get("required", ())):
+        return False
+    if len(value) < schema.get("minProperties", 0):
+        return False
+    hi = schema.get("maxProperties")
+    if hi is not None and len(value) > hi:
+        return False
+    props = schema.get("properties") or {}
+    extra = schema.get("additionalProperties", True)
+    for k, v in value.items():
+        sub = props.get(k, extra)
+        if not fits(v, sub, root, depth + 1):
+            return False
+    return True
