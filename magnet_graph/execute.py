@@ -16,9 +16,9 @@ toolkit not involved) raises :class:`~magnet_graph.errors.ExecutionError`.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import random
 import weakref
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
@@ -28,9 +28,9 @@ from jsonschema import validators as _js_validators
 
 from .errors import ExecutionError, catalog_error
 from .seeding import derive_seed
-from .simulate import simulate_output
+from .simulate import fits, simulate_output
 from .toolkit import Toolkit, copy_state
-from .types import Catalog
+from .types import Binding, Catalog
 
 __all__ = [
     "Environment",
@@ -187,15 +187,24 @@ def validate_arguments(catalog: Catalog, name: str, arguments: Any) -> list[str]
     """JSON Schema errors of ``arguments`` for tool ``name`` (``[]`` when valid).
 
     Each error is ``"<JSON pointer>: <message>"`` (the root is ``/``), shallowest first.
-    The validator is compiled once per tool and catalog (Draft 2020-12 unless the schema's
-    ``$schema`` says otherwise). Raises :class:`ExecutionError` for an unknown tool and
+    Raises :class:`ExecutionError` for an unknown tool and
     :class:`~magnet_graph.errors.CatalogError` when the tool's schema itself is invalid.
+
+    Fast path: :func:`~magnet_graph.simulate.fits` is a small conservative checker (True
+    only when the arguments surely validate). jsonschema runs only when it is unsure and
+    to word the errors; its validator (Draft 2020-12 unless ``$schema`` says otherwise) is
+    checked and compiled once per tool and catalog, on first need. Draft 4/3 schemas
+    differ (``1.0`` is no integer there), so they always take the full path.
     """
+    tool = catalog.by_name.get(name)
+    if tool is None:
+        raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {catalog.id!r}")
+    schema = tool.parameters
+    if "$schema" not in schema and fits(arguments, schema, schema):
+        return []
     table = _validators_for(catalog)
     validator = table.get(name)
     if validator is None:
-        if name not in catalog.by_name:
-            raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {catalog.id!r}")
         validator = table[name] = _compile(catalog, name)
     errors = list(validator.iter_errors(arguments))
     if not errors:
@@ -219,12 +228,14 @@ class Outcome(NamedTuple):
     simulated: bool
 
 
-def _takes_positional(cls: type) -> bool:
-    try:
-        params = list(inspect.signature(cls).parameters.values())
-    except (TypeError, ValueError):
-        return False
-    return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+@lru_cache(maxsize=None)
+def _init_mode(cls: type) -> str:
+    """How to build ``cls`` from a state dict, as the catalog loader decides it
+    (:func:`magnet_graph.catalog.init_mode`): ``toolkit``, ``load_scenario``,
+    ``init_state`` or ``attributes``; cached per class."""
+    from .catalog import init_mode  # the one rule shared with `magnet catalog check`
+
+    return init_mode(cls)
 
 
 class Environment:
@@ -265,14 +276,28 @@ class Environment:
             binding = catalog.bindings.get(name)
             if binding is None:
                 continue
-            if name in given:
-                state = given[name]
-            elif binding.state_factory is not None:
-                state = binding.state_factory(random.Random(derive_seed(self.seed, "state", name)))
-            else:
-                state = binding.default_state or {}
-            self.initial_state[name] = copy_state(dict(state))
+            state = self._load_state(name, binding, given)
+            try:
+                self.initial_state[name] = copy_state(dict(state))
+            except TypeError as exc:
+                raise ExecutionError(f"toolkit {name!r}: the initial state is not plain JSON data: {exc}") from exc
             self._instances[name] = self._instantiate(name, binding.cls, state, self.initial_state[name])
+
+    def _load_state(self, name: str, binding: Binding, given: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The initial state of toolkit ``name``: given, else seeded factory, else default."""
+        if name in given:
+            state = given[name]
+        elif binding.state_factory is not None:
+            try:
+                state = binding.state_factory(random.Random(derive_seed(self.seed, "state", name)))
+            except Exception as exc:  # user code
+                problem = f"{type(exc).__name__}: {exc}"
+                raise ExecutionError(f"toolkit {name!r}: its state_factory failed: {problem}") from exc
+        else:
+            state = binding.default_state or {}
+        if not isinstance(state, Mapping):
+            raise ExecutionError(f"toolkit {name!r}: the initial state must be an object, got {type(state).__name__}")
+        return state
 
     @staticmethod
     def _instantiate(name: str, cls: type, given: Mapping[str, Any], loaded: dict[str, Any]) -> Any:
@@ -280,14 +305,15 @@ class Environment:
 
         A Toolkit copies ``given`` itself; a plain class gets its own copy of ``loaded``."""
         try:
-            if isinstance(cls, type) and issubclass(cls, Toolkit):
+            mode = _init_mode(cls)
+            if mode == "toolkit":
                 return cls(given)
             state = copy_state(loaded)
-            if hasattr(cls, "_load_scenario"):
+            if mode == "load_scenario":
                 obj = cls()
                 obj._load_scenario(state)
                 return obj
-            if _takes_positional(cls):
+            if mode == "init_state":
                 return cls(state)
             obj = cls()
             for key, value in state.items():
@@ -362,7 +388,8 @@ class Environment:
         obj = self._instances[self.catalog.by_name[tool].toolkit]
         if isinstance(obj, Toolkit):
             return obj.candidates(tool, param)
-        return Toolkit.candidates(SimpleNamespace(data=to_jsonable(_public_attrs(obj))), tool, param)  # type: ignore[arg-type]
+        proxy = SimpleNamespace(data=to_jsonable(_public_attrs(obj)))
+        return Toolkit.candidates(proxy, tool, param)  # type: ignore[arg-type]
 
     def snapshot(self) -> dict[str, Any]:
         """A plain-JSON copy of the state of every involved executable toolkit.
@@ -380,4 +407,7 @@ class Environment:
 
     def __repr__(self) -> str:
         executable = list(self._instances)
-        return f"Environment(catalog={self.catalog.id!r}, toolkits={list(self.toolkits)}, executable={executable}, seed={self.seed})"
+        return (
+            f"Environment(catalog={self.catalog.id!r}, toolkits={list(self.toolkits)}, "
+            f"executable={executable}, seed={self.seed})"
+        )

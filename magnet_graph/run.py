@@ -223,17 +223,22 @@ def run_sample(
     finally:
         writer.close()
         report.elapsed = time.perf_counter() - started
+        if hasattr(backend, "completion_tokens"):  # totals include failed attempts
+            report.llm_calls = int(backend.calls)
+            report.tokens = int(backend.prompt_tokens) + int(backend.completion_tokens)
+            report.cost_usd = float(backend.cost_usd)
     return report
 
 
 async def _slot(slot, sampler, catalog, graph, backend, config: RunConfig, ids, report: RunReport):
     record_seed = derive_seed(config.seed, "record", slot)
+    track = getattr(backend, "track_usage", None)
+    usage = track() if track else None  # per-task counters (failed attempts included): slots don't mix
     for attempt in range(config.max_attempts_per_slot):
         path = sampler.path(slot, attempt=attempt)
         if path is None:
             report.dropped["no_path"] += 1
             continue
-        before = _usage(backend)
         try:
             record = await translate_path(
                 path,
@@ -248,22 +253,14 @@ async def _slot(slot, sampler, catalog, graph, backend, config: RunConfig, ids, 
         except TranslationError as exc:
             report.dropped[exc.reason] += 1
             continue
-        after = _usage(backend)
-        prov = record["provenance"]
-        prov["llm_calls"] = after[0] - before[0]
-        prov["tokens"] = after[1] - before[1]
-        prov["cost_usd"] = round(after[2] - before[2], 8)
+        if usage is not None:
+            prov = record["provenance"]
+            prov["llm_calls"] = int(usage["calls"])
+            prov["tokens"] = int(usage["tokens"])
+            prov["cost_usd"] = round(float(usage["cost_usd"]), 8)
         return record
     report.empty_slots += 1
     return None
-
-
-def _usage(backend) -> tuple[int, int, float]:
-    return (
-        int(getattr(backend, "calls", 0)),
-        int(getattr(backend, "prompt_tokens", 0)) + int(getattr(backend, "completion_tokens", 0)),
-        float(getattr(backend, "cost_usd", 0.0)),
-    )
 
 
 async def _run_async(todo, sampler, catalog, graph, backend, config, ids, writer, report, on_record):

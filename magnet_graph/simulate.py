@@ -23,7 +23,7 @@ import orjson
 from .seeding import derive_seed
 from .toolkit import copy_state, norm_name
 
-__all__ = ["simulate_output"]
+__all__ = ["simulate_output", "fits", "json_equal", "resolve_ref"]
 
 # Type names of looser dialects (BFCL) that the catalog loader normally converts.
 _TYPE_ALIASES = {
@@ -37,6 +37,7 @@ _TYPE_ALIASES = {
     "any": None,
 }
 _MAX_DEPTH = 12
+_FULL_DEPTH = 4  # below this depth objects keep only required properties, arrays min items
 
 
 def simulate_output(schema: dict | None, *, seed: int, tool: str, arguments: dict) -> Any:
@@ -97,6 +98,9 @@ _SENTENCES = (
 )
 _WORDS = ("alpha", "harbor", "summit", "maple", "orbit", "lumen", "cedar", "delta")
 _STATUSES = ("active", "confirmed", "completed", "pending")
+_TEXT_FIELDS = frozenset(
+    "message content text description comment body note notes summary output result".split()
+)
 
 
 class _Generator:
@@ -114,7 +118,7 @@ class _Generator:
         if not isinstance(schema, dict) or depth > _MAX_DEPTH:
             return self.string({}, name)
         if "$ref" in schema:
-            target = _resolve(self.root, schema["$ref"])
+            target = resolve_ref(self.root, schema["$ref"])
             if target is None:
                 return self.string({}, name)
             return self.value(target, name, depth + 1)
@@ -126,7 +130,9 @@ class _Generator:
         for key in ("anyOf", "oneOf"):
             branches = schema.get(key)
             if branches:
-                return self.value(_first_non_null(branches), name, depth + 1)
+                outer = {k: v for k, v in schema.items() if k != key}
+                outer["allOf"] = [*schema.get("allOf", ()), _first_non_null(branches)]
+                return self.value(outer, name, depth + 1)
         if schema.get("allOf"):
             return self.value(_merge_all(schema), name, depth + 1)
         kind = _type_of(schema)
@@ -148,9 +154,10 @@ class _Generator:
     def obj(self, schema: dict, depth: int) -> dict[str, Any]:
         props = schema.get("properties") or {}
         required = schema.get("required") or ()
+        deep = depth > _FULL_DEPTH  # deep inside (recursive schemas): required properties only
         out: dict[str, Any] = {}
         for key, sub in props.items():
-            if key == "error" and key not in required:
+            if (key == "error" or deep) and key not in required:
                 continue
             if key in self.args and fits(self.args[key], sub, self.root):
                 out[key] = _echo(self.args[key])
@@ -170,7 +177,7 @@ class _Generator:
     def array(self, schema: dict, name: str, depth: int) -> list[Any]:
         lo = int(schema.get("minItems", 0))
         hi = schema.get("maxItems")
-        n = max(self.rng.randint(1, 3), lo)
+        n = max(self.rng.randint(1, 3) if depth <= _FULL_DEPTH else 0, lo)
         if hi is not None:
             n = min(n, int(hi))
         prefix = schema.get("prefixItems") or []
@@ -257,26 +264,13 @@ class _Generator:
         norm = norm_name(name) or "value"
         words = norm.split("_")
         last = words[-1]
-        if fmt == "date" or last in ("date", "birthday", "day") or norm == "dob":
-            return (date(2024, 1, 1) + timedelta(days=r.randint(0, 730))).isoformat()
-        if fmt == "date-time" or last in ("timestamp", "datetime", "at"):
-            d = date(2024, 1, 1) + timedelta(days=r.randint(0, 730))
-            return f"{d.isoformat()}T{r.randint(7, 20):02d}:{r.choice((0, 15, 30, 45)):02d}:00Z"
-        if fmt == "time" or last == "time":
-            return f"{r.randint(7, 20):02d}:{r.choice((0, 15, 30, 45)):02d}:00"
-        if fmt in ("email", "idn-email") or "email" in words:
-            return f"{r.choice(_FIRST).lower()}.{r.choice(_LAST).lower()}@example.com"
-        if fmt in ("uri", "url", "iri", "uri-reference") or last in ("url", "uri", "link", "website"):
-            return f"https://example.com/{words[0]}/{r.randint(1000, 9999)}"
-        if fmt == "uuid" or last == "uuid":
-            h = f"{r.getrandbits(128):032x}"
-            return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
-        if fmt == "ipv4" or norm in ("ip", "ip_address"):
-            return f"10.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
-        if fmt in ("hostname", "idn-hostname") or last in ("host", "hostname", "domain"):
-            return f"{r.choice(_WORDS)}.example.com"
-        if last == "id" or norm.endswith("id") and len(words) > 1:
-            prefix = "-".join(w for w in words[:-1] if w) or _noun(self.tool).split("_")[-1]
+        kind = _FORMAT_KINDS.get(fmt) if isinstance(fmt, str) else None
+        if kind is None and fmt is None:
+            kind = _name_kind(norm, words, last)
+        if kind is not None:
+            return self._formatted(kind, words[0])
+        if last in ("id", "uid", "guid"):
+            prefix = "-".join(w for w in words[:-1] if w) or _noun(self.tool).split("_")[0]
             return f"{prefix}-{r.randint(1000, 9999)}"
         if "phone" in words or "mobile" in words:
             return f"+1-555-{r.randint(100, 999):03d}-{r.randint(1000, 9999)}"
@@ -290,7 +284,7 @@ class _Generator:
             return f"{r.choice(_WORDS)}_{r.randint(1, 99)}.txt"
         if last in ("path", "directory", "dir", "folder"):
             return f"/home/user/{r.choice(_WORDS)}"
-        if "city" in words or last in ("location", "destination", "origin"):
+        if "city" in words or last in ("location", "destination", "origin", "from", "to"):
             return r.choice(_CITIES)
         if "country" in words:
             return r.choice(_COUNTRIES)
@@ -304,7 +298,7 @@ class _Generator:
             return r.choice(_STATUSES)
         if last == "name" or norm == "owner" or last in ("author", "sender", "recipient", "receiver"):
             return f"{r.choice(_FIRST)} {r.choice(_LAST)}"
-        if last in ("message", "content", "text", "description", "comment", "body", "note", "summary", "notes", "output", "result"):
+        if last in _TEXT_FIELDS:
             return r.choice(_SENTENCES)
         if last in ("title", "subject"):
             return f"{r.choice(_WORDS).title()} {r.choice(('update', 'report', 'plan', 'notes'))}"
@@ -317,6 +311,65 @@ class _Generator:
         if last in ("language", "lang", "locale"):
             return r.choice(("en", "fr", "de", "es"))
         return f"{norm.replace('_', ' ')} {r.randint(1, 999)}"
+
+    def _formatted(self, kind: str, word: str) -> str:
+        """A string of a JSON Schema format kind (see ``_FORMAT_KINDS``)."""
+        r = self.rng
+        if kind == "date":
+            return (date(2024, 1, 1) + timedelta(days=r.randint(0, 730))).isoformat()
+        if kind == "date-time":
+            d = date(2024, 1, 1) + timedelta(days=r.randint(0, 730))
+            return f"{d.isoformat()}T{r.randint(7, 20):02d}:{r.choice((0, 15, 30, 45)):02d}:00Z"
+        if kind == "time":
+            return f"{r.randint(7, 20):02d}:{r.choice((0, 15, 30, 45)):02d}:00Z"
+        if kind == "email":
+            return f"{r.choice(_FIRST).lower()}.{r.choice(_LAST).lower()}@example.com"
+        if kind == "url":
+            return f"https://example.com/{word}/{r.randint(1000, 9999)}"
+        if kind == "uuid":
+            h = f"{r.getrandbits(128):032x}"
+            return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+        if kind == "ipv4":
+            return f"10.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+        return f"{r.choice(_WORDS)}.example.com"  # host
+
+
+_FORMAT_KINDS = {
+    "date": "date",
+    "date-time": "date-time",
+    "time": "time",
+    "email": "email",
+    "idn-email": "email",
+    "uri": "url",
+    "url": "url",
+    "iri": "url",
+    "uri-reference": "url",
+    "uuid": "uuid",
+    "ipv4": "ipv4",
+    "hostname": "host",
+    "idn-hostname": "host",
+}
+
+
+def _name_kind(norm: str, words: list[str], last: str) -> str | None:
+    """The format a field name implies (``departure_date`` -> date), if any."""
+    if last in ("date", "birthday", "day") or norm == "dob":
+        return "date"
+    if last in ("timestamp", "datetime", "at"):
+        return "date-time"
+    if last == "time":
+        return "time"
+    if "email" in words:
+        return "email"
+    if last in ("url", "uri", "link", "website"):
+        return "url"
+    if last == "uuid":
+        return "uuid"
+    if norm in ("ip", "ip_address"):
+        return "ipv4"
+    if last in ("host", "hostname", "domain"):
+        return "host"
+    return None
 
 
 # ----------------------------------------------------------------------------------------
@@ -358,12 +411,20 @@ def _merge_all(schema: dict) -> dict:
                 merged["properties"] = {**merged.get("properties", {}), **v}
             elif k == "required":
                 merged["required"] = list(dict.fromkeys([*merged.get("required", []), *v]))
+            elif k in _TIGHTER and k in merged and _is_num(v) and _is_num(merged[k]):
+                merged[k] = _TIGHTER[k](merged[k], v)
             else:
                 merged.setdefault(k, v)
     return merged
 
 
-def _resolve(root: Any, ref: Any) -> Any:
+_TIGHTER = {
+    "minimum": max, "exclusiveMinimum": max, "minLength": max, "minItems": max, "minProperties": max,
+    "maximum": min, "exclusiveMaximum": min, "maxLength": min, "maxItems": min, "maxProperties": min,
+}
+
+
+def resolve_ref(root: Any, ref: Any) -> Any:
     """Follow a local ``#/...`` JSON pointer inside ``root`` (``None`` when it cannot)."""
     if not isinstance(ref, str) or not ref.startswith("#"):
         return None
@@ -451,11 +512,11 @@ def _singular(name: str) -> str:
 # Does a value fit a schema? (echoes must keep the output valid; conservative)
 # ----------------------------------------------------------------------------------------
 
-_FIT_KEYS = frozenset(
-    "type properties required additionalProperties items prefixItems minItems maxItems uniqueItems "
-    "enum const anyOf oneOf allOf not minimum maximum exclusiveMinimum exclusiveMaximum multipleOf "
-    "minLength maxLength pattern format minProperties maxProperties $ref title description default "
-    "examples $schema $id $defs definitions $comment readOnly writeOnly deprecated".split()
+# Validation keywords fits() does not evaluate: a schema using one never gets an echo.
+_UNFIT_KEYS = frozenset(
+    "patternProperties propertyNames dependentRequired dependentSchemas dependencies if then else "
+    "contains minContains maxContains unevaluatedProperties unevaluatedItems $dynamicRef "
+    "$recursiveRef additionalItems".split()
 )
 _FORMATS = {
     "date": re.compile(r"\d{4}-\d{2}-\d{2}\Z"),
@@ -466,13 +527,13 @@ _FORMATS = {
 }
 
 
-def _json_eq(a: Any, b: Any) -> bool:
+def json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_json_eq(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_json_eq(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
     return type(a) is type(b) and a == b or _is_num(a) and _is_num(b) and a == b
 
 
@@ -503,15 +564,15 @@ def fits(value: Any, schema: Any, root: Any, depth: int = 0) -> bool:
         return True
     if schema is False or not isinstance(schema, dict) or depth > _MAX_DEPTH:
         return False
-    if not _FIT_KEYS.issuperset(schema):
+    if not _UNFIT_KEYS.isdisjoint(schema):
         return False
     if "$ref" in schema:
-        target = _resolve(root, schema["$ref"])
+        target = resolve_ref(root, schema["$ref"])
         if target is None or not fits(value, target, root, depth + 1):
             return False
-    if "const" in schema and not _json_eq(value, schema["const"]):
+    if "const" in schema and not json_equal(value, schema["const"]):
         return False
-    if "enum" in schema and not any(_json_eq(value, e) for e in schema["enum"]):
+    if "enum" in schema and not any(json_equal(value, e) for e in schema["enum"]):
         return False
     t = schema.get("type")
     if t is not None and not any(_is_type(value, x) for x in (t if isinstance(t, list) else [t])):
@@ -580,10 +641,10 @@ def _fits_array(value: Any, schema: dict, root: Any, depth: int) -> bool:
         sub = prefix[i] if i < len(prefix) else items
         if not fits(item, sub, root, depth + 1):
             return False
-    if schema.get("uniqueItems"):
-        marks = {orjson.dumps(v, option=orjson.OPT_SORT_KEYS) for v in value}
-        if len(marks) != len(value):
-            return False
+    if schema.get("uniqueItems"):  # JSON equality: 1 == 1.0, but True != 1
+        for i in range(1, len(value)):
+            if any(json_equal(value[i], value[j]) for j in range(i)):
+                return False
     return True
 
 

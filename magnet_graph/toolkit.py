@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from typing import Any, ClassVar, Mapping, Sequence
 
 import orjson
@@ -42,6 +43,7 @@ def copy_state(data: Any) -> Any:
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@lru_cache(maxsize=65536)
 def norm_name(name: str) -> str:
     """``bookingId`` / ``Booking-ID`` / ``booking_id`` -> ``booking_id``."""
     return re.sub(r"[^a-z0-9]+", "_", _CAMEL.sub("_", name).lower()).strip("_")

@@ -81,12 +81,15 @@ class Adjacency:
         "_bound",
         "_cyclic",
         "_orders",
+        "memo",
         "__weakref__",
     )
 
     def __init__(self, G: nx.DiGraph):
         if not isinstance(G, nx.DiGraph):
-            raise GraphError(f"the tool graph must be a networkx DiGraph, got {type(G).__name__}; build it with magnet_graph.graph")
+            raise GraphError(
+                f"the tool graph must be a networkx DiGraph, got {type(G).__name__}; build it with magnet_graph.graph"
+            )
         try:
             self.nodes: tuple[str, ...] = tuple(sorted(G.nodes))
         except TypeError:
@@ -117,6 +120,8 @@ class Adjacency:
             self.walk_turns[u] = Turn((u,), WALK_TAGS)
         self._bound, self._cyclic = _walk_bounds(G, self.nodes)
         self._orders: dict[tuple[int, int, bool], tuple[str, ...]] = {}
+        #: Free for callers that cache per-graph objects (e.g. ops.path_for_slot's samplers).
+        self.memo: dict[Any, Any] = {}
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -188,9 +193,10 @@ def _walk_bounds(G: nx.DiGraph, nodes: Sequence[str]) -> tuple[dict[str, int], d
 def adjacency(G: nx.DiGraph | Adjacency, *, refresh: bool = False) -> Adjacency:
     """Return the sampling snapshot of ``G``, built once and cached on the graph.
 
-    The cache lives in ``G.__networkx_cache__``, which networkx clears whenever nodes or
-    edges are added or removed. Editing an edge's attribute dict in place is not detected:
-    pass ``refresh=True`` after doing that. An :class:`Adjacency` is returned as is.
+    The cache lives in ``G.__networkx_cache__``, which networkx clears whenever the graph
+    changes through its methods (``add_edge``, ``remove_node``, ``set_edge_attributes`` ...).
+    Writing into an attribute dict directly (``G.edges[u, v]["score"] = 0.5``) is not
+    detected: pass ``refresh=True`` after doing that. An :class:`Adjacency` is returned as is.
     """
     if isinstance(G, Adjacency):
         return G
@@ -230,7 +236,7 @@ def start_order(G: nx.DiGraph | Adjacency, *, seed: int, min_turns: int = 1, rev
     return adjacency(G).start_order(seed=seed, min_turns=min_turns, revisit=revisit)
 
 
-def _pick(seq: Sequence[str], cum: Sequence[float] | None, rnd: Any) -> str:
+def choose(seq: Sequence[str], cum: Sequence[float] | None, rnd: Any) -> str:
     """One element of ``seq``: uniform when ``cum`` is None, else by cumulative weights."""
     if cum is None:
         return seq[int(rnd() * len(seq))]
@@ -238,7 +244,9 @@ def _pick(seq: Sequence[str], cum: Sequence[float] | None, rnd: Any) -> str:
     return seq[i if i < len(seq) else len(seq) - 1]
 
 
-def _pick_free(seq: Sequence[str], weights: Sequence[float] | None, seen: set[str] | None, avoid: str | None, rnd: Any) -> str | None:
+def choose_excluding(
+    seq: Sequence[str], weights: Sequence[float] | None, seen: set[str] | None, avoid: str | None, rnd: Any
+) -> str | None:
     """One element of ``seq`` not in ``seen`` and not ``avoid`` (weighted when ``weights``).
 
     The rare path of a rejected draw: drawing from the full list and, on a hit, redrawing
@@ -283,7 +291,7 @@ def _walk(adj: Adjacency, start: str, length: int, rnd: Any, weighted: bool, rev
             nxt = nbrs[i if i < len(nbrs) else len(nbrs) - 1]
         if seen is not None:
             if nxt in seen:
-                nxt = _pick_free(nbrs, adj.succ_w[node] if weighted else None, seen, None, rnd)
+                nxt = choose_excluding(nbrs, adj.succ_w[node] if weighted else None, seen, None, rnd)
                 if nxt is None:
                     break
             seen.add(nxt)
@@ -338,8 +346,8 @@ class WalkStats:
     """Counts of one :func:`sample_paths` call (pass one in to have it filled).
 
     ``skipped``: walks still shorter than ``min_turns`` after every retry, so left out.
-    ``excluded_starts``: nodes left out of the start order because no walk from them can
-    reach ``min_turns`` turns.
+    ``excluded_starts`` (of the last call): nodes left out of the start order because no
+    walk from them can reach ``min_turns`` turns. The other counts add up over calls.
     """
 
     requested: int = 0
@@ -441,11 +449,20 @@ def sample_paths(
     >>> import networkx as nx
     >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a")])
     >>> [p.functions()[0] for p in sample_paths(G, n=6, min_turns=2, max_turns=3, seed=0)]
-    ['c', 'b', 'a', 'c', 'b', 'a']
+    ['a', 'c', 'b', 'a', 'c', 'b']
     """
     if not isinstance(n, int) or n < 0:
         raise PathError(f"n={n!r}: the number of paths must be an integer >= 0")
-    walker = Walker(G, seed=seed, min_turns=min_turns, max_turns=max_turns, starts=starts, weighted=weighted, revisit=revisit, retries=retries)
+    walker = Walker(
+        G,
+        seed=seed,
+        min_turns=min_turns,
+        max_turns=max_turns,
+        starts=starts,
+        weighted=weighted,
+        revisit=revisit,
+        retries=retries,
+    )
     out = []
     for i in range(n):
         path = walker.walk(i)

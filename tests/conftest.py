@@ -27,3 +27,6 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("MAGNET_HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+
+
+from fake_openai import fake_openai  # noqa: E402,F401  (the local OpenAI-compatible server fixture)

@@ -98,9 +98,14 @@ def delayed(reply: Reply, seconds: float) -> Reply:
 
 
 # -- the smart default responder -------------------------------------------------------
+#
+# It reads the prompts of magnet_graph.translate.prompts (the lines "- f.p: state it
+# (existing: [...])", "written exactly as V") and, for anything else, answers generically.
 
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
-_QUOTED = re.compile(r'"([^"\n]{1,80})"|“([^”\n]{1,80})”')
+_QUOTED = re.compile(r'"([^"\n]{1,80})"')
+_VALUE_LINE = re.compile(r"^- (\w+)\.(\w+): (state it|leave it out)(.*)$", re.MULTILINE)
+_EXISTING = re.compile(r"\(existing: (.*)\)$")
 
 
 def _texts(messages: list[dict[str, Any]], role: str) -> list[str]:
@@ -123,11 +128,27 @@ def _find_key(value: Any, key: str) -> Any:
     return None
 
 
+def _coerce(raw: str, spec: dict[str, Any]) -> Any:
+    kind = spec.get("type")
+    try:
+        if kind == "integer":
+            return int(float(raw))
+        if kind == "number":
+            return float(raw)
+    except ValueError:
+        return raw
+    if kind == "boolean":
+        return raw.strip().lower() in ("true", "yes", "1")
+    return raw
+
+
 def _arguments_for(schema: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
-    """Arguments for the schema's required properties, from values found in the messages:
-    an earlier tool output with the same key, an enum value mentioned, the quoted strings
-    and numbers of the user messages in order, else a placeholder."""
-    user = " ".join(_texts(messages, "user"))
+    """Arguments for the schema's required properties, from the conversation: a value the
+    user wrote as ``<param> "value"``, else an earlier tool output with the same key, else an
+    enum value mentioned, else the user's quoted strings and numbers in order, else a
+    placeholder."""
+    users = _texts(messages, "user")
+    text = " ".join(users)
     outputs = []
     for m in messages:
         if m.get("role") == "tool":
@@ -135,21 +156,23 @@ def _arguments_for(schema: dict[str, Any], messages: list[dict[str, Any]]) -> di
                 outputs.append(json.loads(m.get("content") or "null"))
             except ValueError:
                 pass
-    quoted = [a or b for a, b in _QUOTED.findall(user)]
-    numbers = _NUMBER.findall(user)
+    quoted = _QUOTED.findall(text)
+    numbers = _NUMBER.findall(_QUOTED.sub(" ", text))
     props = schema.get("properties", {})
     args: dict[str, Any] = {}
     for name in schema.get("required", []):
-        spec = props.get(name, {})
+        spec = props.get(name, {}) if isinstance(props.get(name), dict) else {}
         kind = spec.get("type", "string")
+        said = [m.group(1) for u in users for m in re.finditer(rf"\b{re.escape(name)}\b[^\"\n]{{0,6}}\"([^\"\n]*)\"", u)]
         earlier = next((v for v in (_find_key(o, name) for o in reversed(outputs)) if v is not None), None)
-        if "enum" in spec:
-            args[name] = next((e for e in spec["enum"] if str(e).lower() in user.lower()), spec["enum"][0])
+        if said:
+            args[name] = _coerce(said[-1], spec)
         elif earlier is not None:
             args[name] = earlier
+        elif "enum" in spec:
+            args[name] = next((e for e in spec["enum"] if str(e).lower() in text.lower()), spec["enum"][0])
         elif kind in ("integer", "number"):
-            raw = numbers.pop(0) if numbers else "1"
-            args[name] = int(float(raw)) if kind == "integer" else float(raw)
+            args[name] = _coerce(numbers.pop(0) if numbers else "1", spec)
         elif kind == "boolean":
             args[name] = True
         elif kind == "array":
@@ -161,32 +184,111 @@ def _arguments_for(schema: dict[str, Any], messages: list[dict[str, Any]]) -> di
     return args
 
 
+def _next_tool(tools: list[dict[str, Any]], messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The tool to call next: the offered tools named in the system prompt, in the order they
+    are named, one per reply; without such names, the first offered tool once."""
+    last_user = max((k for k, m in enumerate(messages) if m.get("role") == "user"), default=-1)
+    called = [
+        c.get("function", {}).get("name")
+        for m in messages[last_user + 1 :]
+        if m.get("role") == "assistant"
+        for c in m.get("tool_calls") or []
+    ]
+    system = "\n".join(_texts(messages, "system"))
+    offered = {t["function"]["name"]: t["function"] for t in tools}
+    named = sorted(
+        (pos, name)
+        for name in offered
+        for pos in [m.start() for m in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", system)][:1]
+    )
+    plan = [name for _, name in named] or [tools[0]["function"]["name"]]
+    for name in plan:
+        if name in called:
+            called.remove(name)
+        else:
+            return offered[name]
+    return None
+
+
+def _schemas_in(prompt: str) -> dict[str, dict[str, Any]]:
+    """Tool briefs listed as a JSON array on one line of a back-translation prompt."""
+    for line in prompt.splitlines():
+        if line.startswith("[{") and '"name"' in line:
+            try:
+                return {t["name"]: t for t in json.loads(line) if isinstance(t, dict) and "name" in t}
+            except (ValueError, TypeError):
+                continue
+    return {}
+
+
+def _plausible(func: str, param: str, rest: str, schemas: dict[str, dict[str, Any]]) -> Any:
+    existing = _EXISTING.search(rest.strip())
+    if existing:
+        try:
+            values = json.loads(existing.group(1))
+        except ValueError:
+            values = []
+        if values:
+            return values[0]
+    spec = schemas.get(func, {}).get("parameters", {}).get(param, {})
+    if "enum" in spec:
+        return spec["enum"][0]
+    return {"integer": 2, "number": 2.5, "boolean": True}.get(spec.get("type"), f"sample {param.replace('_', ' ')}")
+
+
+def _back_reply(prompt: str) -> dict[str, Any]:
+    schemas = _schemas_in(prompt)
+    stated, reply = [], {}
+    for func, param, what, rest in _VALUE_LINE.findall(prompt):
+        value = _plausible(func, param, rest, schemas)
+        if what == "leave it out":
+            reply["value"] = value
+        else:
+            stated.append(f'{param} "{value}"')
+    earlier = prompt.split("Earlier requests (do not repeat):", 1)
+    step = 1 + (earlier[1].split("\nEarlier results:", 1)[0].count("\n- ") if len(earlier) > 1 else 0)
+    ask = f"Step {step}: please take care of this with " + ", ".join(stated) + "." if stated else f"Step {step}: please go ahead with the next step."
+    reply["request"] = ask
+    if "leave it out" in prompt and "value" not in reply:
+        reply["value"] = 4
+    return {"request": reply["request"], **({"value": reply["value"]} if "value" in reply else {})}
+
+
+def _follow_up_reply(prompt: str) -> dict[str, Any]:
+    exact = re.search(r"Give the value it asked for \((\w+).*?written exactly as (.+), in a short natural reply", prompt)
+    if exact:
+        try:
+            value = json.loads(exact.group(2))
+        except ValueError:
+            value = exact.group(2)
+        return {"text": f'Sure, the {exact.group(1)} is "{value}".'}
+    return {"text": "You can do that now, please go ahead."}
+
+
 def smart_reply(body: dict[str, Any]) -> Reply:
     """A plausible reply to any chat-completions request.
 
-    * With ``tools``: if no tool result has arrived since the last user message, call the
-      first offered tool with arguments built from its required properties
-      (:func:`_arguments_for`); otherwise answer with text (the turn is done).
-    * Without tools, when the prompt asks for a JSON object: ``{"request": ...}`` (with a
-      ``"value"`` when the prompt says to leave one out) or ``{"text": ...}``.
+    * With ``tools``: call the next tool (:func:`_next_tool`) with arguments taken from the
+      conversation (:func:`_arguments_for`), one call per reply; when there is none left,
+      answer with text (the turn is done).
+    * Without tools, when the prompt asks for ``{"request": ...}``: a request stating every
+      value marked "state it" as ``param "value"`` (an existing value when the prompt lists
+      some), with a ``"value"`` for the one to leave out; for ``{"text": ...}``: the value
+      the prompt says to give, or "go ahead".
     * Otherwise a short sentence.
     """
     messages = body.get("messages", [])
     tools = body.get("tools") or []
     if tools:
-        last_user = max((k for k, m in enumerate(messages) if m.get("role") == "user"), default=-1)
-        if any(m.get("role") == "tool" for m in messages[last_user + 1 :]):
+        tool = _next_tool(tools, messages)
+        if tool is None:
             return text("All done: the results are above.")
-        function = tools[0]["function"]
-        return tool_calls((function["name"], _arguments_for(function.get("parameters", {}), messages)))
+        return tool_calls((tool["name"], _arguments_for(tool.get("parameters", {}), messages)))
     prompt = "\n".join(_texts(messages, "system") + _texts(messages, "user"))
     if '{"request"' in prompt:
-        reply: dict[str, Any] = {"request": "Could you take care of that next step for me, please?"}
-        if "leave it out" in prompt:
-            reply["value"] = 4
-        return text(json.dumps(reply))
+        return text(json.dumps(_back_reply(prompt)))
     if '{"text"' in prompt:
-        return text(json.dumps({"text": "You can do that now, please go ahead."}))
+        return text(json.dumps(_follow_up_reply(prompt)))
     return text("Here is what I found: everything went through.")
 
 
@@ -237,7 +339,7 @@ class FakeOpenAI:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         server.daemon_threads = True
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="fake-openai", daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.02,), name="fake-openai", daemon=True)
         self._thread.start()
         return self
 

@@ -80,26 +80,26 @@ SMS_TEMPLATES = (
 
 REPLY_OPENERS = ("Sounds good", "Thanks for the update", "Got it", "Works for me", "Happy to help")
 
-# Calendar: (title template, typical duration in minutes, location kind)
+# Calendar: (title template, typical duration in minutes, location kind, (earliest, latest) start hour)
 EVENT_TEMPLATES = (
-    ("Team standup", 15, "online"),
-    ("1:1 with {first}", 30, "room"),
-    ("Quarterly planning", 90, "room"),
-    ("Lunch with {first}", 60, "spot"),
-    ("Dentist appointment", 45, "clinic"),
-    ("Yoga class", 60, "studio"),
-    ("{project} design review", 60, "room"),
-    ("Coffee with {first}", 30, "spot"),
-    ("Parent-teacher conference", 30, "school"),
-    ("Interview: {full}", 45, "room"),
-    ("Flight to {city}", 180, "airport"),
-    ("Doctor's appointment", 30, "clinic"),
-    ("Book club", 90, "spot"),
-    ("Design sync", 45, "online"),
-    ("Haircut", 45, "studio"),
-    ("Budget review", 60, "room"),
-    ("Sprint retrospective", 60, "online"),
-    ("Dinner with {first}", 90, "spot"),
+    ("Team standup", 15, "online", (9, 10)),
+    ("1:1 with {first}", 30, "room", (9, 17)),
+    ("Quarterly planning", 90, "room", (9, 15)),
+    ("Lunch with {first}", 60, "spot", (11, 13)),
+    ("Dentist appointment", 45, "clinic", (8, 17)),
+    ("Yoga class", 60, "studio", (7, 19)),
+    ("{project} design review", 60, "room", (10, 16)),
+    ("Coffee with {first}", 30, "spot", (8, 16)),
+    ("Parent-teacher conference", 30, "school", (15, 18)),
+    ("Interview: {full}", 45, "room", (10, 16)),
+    ("Flight to {city}", 180, "airport", (6, 19)),
+    ("Doctor's appointment", 30, "clinic", (8, 17)),
+    ("Book club", 90, "spot", (18, 19)),
+    ("Design sync", 45, "online", (10, 16)),
+    ("Haircut", 45, "studio", (9, 18)),
+    ("Budget review", 60, "room", (9, 16)),
+    ("Sprint retrospective", 60, "online", (13, 16)),
+    ("Dinner with {first}", 90, "spot", (18, 20)),
 )
 
 NEW_EVENT_TITLES = (
@@ -119,29 +119,30 @@ EVENT_LOCATIONS = {
 }
 
 # --------------------------------------------------------------------------------------
-# Files: (relative path template, content template). Placeholders: {user}, {first}, {first2},
-# {first3}, {project}, {date}, {date2}, {year}, {city}, {amount}, {amount2}, {amount3},
-# {invoice}, {vendor}, {n}, {port}, {email}.
+# Files: (relative path template, content template). Placeholders: {owner_first}, {owner_last},
+# {email} (the owner's), {first}, {first2}, {first3} (colleagues), {project}, {project_slug},
+# {city}, {city_slug}, {date}, {date2}, {year}, {amount}, {amount2}, {amount3}, {invoice},
+# {vendor}, {n}, {n2}, {n3}, {port}.
 # --------------------------------------------------------------------------------------
 FILE_TEMPLATES = (
     ("documents/meeting_notes_{date}.txt",
      "Meeting notes - {project} sync ({date})\nAttendees: {first}, {first2}, {first3}\n"
      "- Decision: ship the {project} beta on {date2}\n- Action: {first} to update the budget sheet\n"
      "- Action: {first2} to book the venue in {city}\n- Open question: hiring a second designer\n"),
-    ("documents/todo.txt",
+    ("todo.txt",
      "[ ] Renew passport before the {city} trip\n[x] Pay electricity bill ({amount} USD)\n"
      "[ ] Send {project} slides to {first}\n[ ] Call the dentist\n[ ] Book car service\n"),
     ("documents/budget_{year}.csv",
      "category,month,amount\nRent,January,{amount3}\nGroceries,January,{amount}\nUtilities,January,{amount2}\n"
      "Rent,February,{amount3}\nGroceries,February,{amount2}\nTravel,February,{amount}\n"),
     ("documents/resume.md",
-     "# {first} {user_title}\n\n## Experience\n- Senior analyst, Northwind Analytics ({year})\n"
+     "# {owner_first} {owner_last}\n\n## Experience\n- Senior analyst, Northwind Analytics ({year})\n"
      "- Led the {project} migration, cutting costs by 18%\n\n## Skills\nPython, SQL, forecasting, team leadership\n"),
     ("downloads/invoice_{invoice}.txt",
      "Invoice {invoice}\nVendor: {vendor}\nAmount due: {amount} USD\nDue date: {date2}\n"
      "Payment: bank transfer or card\nReference: {invoice}\n"),
     ("downloads/boarding_pass_{city_slug}.txt",
-     "BOARDING PASS\nPassenger: {first} {user_title}\nDestination: {city}\nDate: {date2}\nGate: B{n}\nSeat: {n}C\n"),
+     "BOARDING PASS\nPassenger: {owner_first} {owner_last}\nDestination: {city}\nDate: {date2}\nGate: B{n}\nSeat: {n}C\n"),
     ("projects/{project_slug}/README.md",
      "# {project}\n\nInternal tool for forecasting demand.\n\n## Setup\n1. Install dependencies\n"
      "2. Copy config.example.json to config.json\n3. Run the server on port {port}\n\nContact: {email}\n"),
@@ -172,7 +173,7 @@ FILE_TEMPLATES = (
 
 HIDDEN_FILES = (
     (".bashrc", "export EDITOR=vim\nalias ll='ls -la'\nexport PATH=$HOME/bin:$PATH\n"),
-    (".gitconfig", "[user]\n    name = {first} {user_title}\n    email = {email}\n"),
+    (".gitconfig", "[user]\n    name = {owner_first} {owner_last}\n    email = {email}\n"),
     (".config/settings.json", '{{"theme": "dark", "language": "en", "autosave": true}}\n'),
 )
 

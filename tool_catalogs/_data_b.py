@@ -8,7 +8,7 @@ helper. Randomness never happens here: toolkits draw from these pools with their
 
 from __future__ import annotations
 
-import zlib
+from hashlib import blake2b
 from datetime import date, timedelta
 from typing import Literal
 
@@ -33,7 +33,7 @@ USD_RATES: dict[str, float] = {
 def unit(*parts: object) -> float:
     """A stable pseudo-random number in [0, 1) derived from ``parts`` (same on every run)."""
     text = "\x1f".join(str(p) for p in parts).encode("utf-8")
-    return zlib.crc32(text) / 4294967296.0
+    return int.from_bytes(blake2b(text, digest_size=7).digest(), "big") / 72057594037927936.0
 
 
 def pick(seq: list | tuple, *parts: object):
@@ -131,7 +131,8 @@ CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Discover")
 
 # -- travel ------------------------------------------------------------------------------------
 
-# city -> (airport code, airport name, country code, currency, latitude, longitude)
+# city -> (airport code, airport name, country code, currency of fares, latitude, longitude); the cities
+# cover the maps toolkit's, so a city from a map can be flown to
 CITIES: dict[str, tuple[str, str, str, str, float, float]] = {
     "San Francisco": ("SFO", "San Francisco International Airport", "US", "USD", 37.62, -122.38),
     "New York": ("JFK", "John F. Kennedy International Airport", "US", "USD", 40.64, -73.78),
@@ -154,11 +155,26 @@ CITIES: dict[str, tuple[str, str, str, str, float, float]] = {
     "Singapore": ("SIN", "Singapore Changi Airport", "SG", "SGD", 1.36, 103.99),
     "Sydney": ("SYD", "Sydney Kingsford Smith Airport", "AU", "AUD", -33.94, 151.18),
     "Dubai": ("DXB", "Dubai International Airport", "AE", "AED", 25.25, 55.36),
+    "Oakland": ("OAK", "Oakland International Airport", "US", "USD", 37.72, -122.22),
+    "San Jose": ("SJC", "San Jose Mineta International Airport", "US", "USD", 37.36, -121.93),
+    "San Diego": ("SAN", "San Diego International Airport", "US", "USD", 32.73, -117.19),
+    "Portland": ("PDX", "Portland International Airport", "US", "USD", 45.59, -122.60),
+    "Washington": ("DCA", "Ronald Reagan Washington National Airport", "US", "USD", 38.85, -77.04),
+    "Vancouver": ("YVR", "Vancouver International Airport", "CA", "CAD", 49.19, -123.18),
+    "Dublin": ("DUB", "Dublin Airport", "IE", "EUR", 53.43, -6.25),
+    "Mexico City": ("MEX", "Mexico City International Airport", "MX", "USD", 19.44, -99.07),
+    "Mumbai": ("BOM", "Chhatrapati Shivaji Maharaj International Airport", "IN", "USD", 19.09, 72.87),
+    "Hong Kong": ("HKG", "Hong Kong International Airport", "HK", "USD", 22.31, 113.91),
+    "Seoul": ("ICN", "Incheon International Airport", "KR", "USD", 37.46, 126.44),
 }
 CITY_ALIASES = {
     "nyc": "New York", "new york city": "New York", "manhattan": "New York", "sf": "San Francisco",
     "la": "Los Angeles", "l.a.": "Los Angeles", "tokio": "Tokyo", "rom": "Rome", "roma": "Rome",
-    "zürich": "Zurich", "zuerich": "Zurich",
+    "zürich": "Zurich", "zuerich": "Zurich", "washington dc": "Washington", "washington, d.c.": "Washington",
+    "dc": "Washington", "hongkong": "Hong Kong", "bombay": "Mumbai", "cdmx": "Mexico City",
+    # towns without a major airport: the nearest one
+    "san mateo": "San Francisco", "palo alto": "San Jose", "mountain view": "San Jose", "berkeley": "Oakland",
+    "brooklyn": "New York", "santa monica": "Los Angeles", "cambridge": "Boston", "evanston": "Chicago",
 }
 # carriers by home country: (code, name)
 AIRLINES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -176,11 +192,16 @@ AIRLINES: dict[str, tuple[tuple[str, str], ...]] = {
     "SG": (("SQ", "Singapore Airlines"),),
     "AU": (("QF", "Qantas"),),
     "AE": (("EK", "Emirates"),),
+    "IE": (("EI", "Aer Lingus"),),
+    "MX": (("AM", "Aeromexico"),),
+    "IN": (("AI", "Air India"),),
+    "HK": (("CX", "Cathay Pacific"),),
+    "KR": (("KE", "Korean Air"),),
 }
 TRAVEL_AGENCIES = ("Skyline Travel", "Wayfarer Trips", "Northstar Journeys", "Compass Travel Co.",
                    "Bluebird Getaways")
 HOTEL_PATTERNS = (
-    "{city} Grand Hotel", "The {adj} {noun}", "Hotel {adj} {city}", "{noun} Inn & Suites",
+    "{city} Grand Hotel", "The {adj} {noun}", "Hotel {noun} {city}", "{noun} Inn & Suites",
     "{adj} {noun} Residences", "The {noun} House", "{city} Central Lodge", "{adj} Harbor Hotel",
 )
 HOTEL_ADJ = ("Silver", "Royal", "Golden", "Quiet", "Blue", "Old Town", "Riverside", "Parkside", "Linden")
@@ -209,46 +230,46 @@ INCOME = (("Payroll - Acme Robotics", 1800.0, 4200.0), ("Payroll - Cedar Health"
 
 # -- shop ------------------------------------------------------------------------------------
 
-# (name, category, brand, base price USD, extra search words)
+# (name, category, brand, base price USD, "kind of product; more search words")
 PRODUCTS: tuple[tuple[str, str, str, float, str], ...] = (
-    ("Wireless Noise-Cancelling Headphones", "electronics", "Auralis", 179.0, "audio bluetooth"),
-    ("True Wireless Earbuds", "electronics", "Auralis", 89.0, "audio bluetooth"),
-    ("Portable Bluetooth Speaker", "electronics", "Sonora", 59.0, "audio waterproof"),
-    ("USB-C Charging Cable 2m", "electronics", "Voltline", 12.99, "charger"),
-    ("65W USB-C Laptop Charger", "electronics", "Voltline", 39.0, "adapter"),
-    ("27-inch 4K Monitor", "electronics", "Pixelon", 329.0, "display screen"),
-    ("Mechanical Keyboard", "electronics", "Keyforge", 99.0, "office typing"),
-    ("Ergonomic Wireless Mouse", "electronics", "Keyforge", 34.5, "office"),
-    ("E-Reader with Backlight", "electronics", "Pagewise", 139.0, "books kindle"),
-    ("Stainless Steel Water Bottle 750ml", "outdoor", "Trailhead", 24.0, "hydration flask"),
-    ("Two-Person Camping Tent", "outdoor", "Trailhead", 149.0, "camping hiking"),
-    ("Down Sleeping Bag", "outdoor", "Trailhead", 119.0, "camping"),
-    ("Trekking Poles (pair)", "outdoor", "Ridgeway", 54.0, "hiking"),
-    ("Insulated Rain Jacket", "clothing", "Ridgeway", 129.0, "outdoor waterproof coat"),
-    ("Merino Wool Socks (3 pack)", "clothing", "Ridgeway", 27.0, "hiking"),
-    ("Running Shoes", "clothing", "Stride", 110.0, "sneakers fitness"),
-    ("Yoga Mat 6mm", "fitness", "Flowform", 32.0, "exercise"),
-    ("Adjustable Dumbbells 2x12kg", "fitness", "Ironclad", 189.0, "weights exercise"),
-    ("Resistance Bands Set", "fitness", "Flowform", 19.5, "exercise"),
-    ("Pour-Over Coffee Maker", "kitchen", "Brewcraft", 42.0, "coffee"),
-    ("Burr Coffee Grinder", "kitchen", "Brewcraft", 79.0, "coffee"),
-    ("Cast Iron Skillet 26cm", "kitchen", "Hearthstone", 36.0, "pan cookware"),
-    ("Chef's Knife 20cm", "kitchen", "Hearthstone", 58.0, "cutlery"),
-    ("Electric Kettle 1.7L", "kitchen", "Brewcraft", 45.0, "tea"),
-    ("Air Fryer 5L", "kitchen", "Crispa", 99.0, "cooking"),
-    ("Cotton Bath Towel Set", "home", "Softnest", 39.0, "bathroom"),
-    ("LED Desk Lamp", "home", "Lumina", 29.0, "office light"),
-    ("Memory Foam Pillow", "home", "Softnest", 44.0, "bedroom sleep"),
-    ("Robot Vacuum Cleaner", "home", "Tidybot", 249.0, "cleaning"),
-    ("Scented Soy Candle", "home", "Ember & Oak", 18.0, "decor gift"),
-    ("Hardcover Notebook A5", "office", "Inkwell", 14.0, "journal paper"),
-    ("Gel Pens (12 pack)", "office", "Inkwell", 11.5, "writing"),
-    ("Standing Desk Converter", "office", "Ergonest", 199.0, "desk ergonomic"),
-    ("Wooden Building Blocks", "toys", "Tinkertown", 34.0, "kids gift"),
-    ("1000-Piece Jigsaw Puzzle", "toys", "Tinkertown", 21.0, "games gift"),
-    ("Board Game: River Traders", "toys", "Meeple House", 39.0, "games family"),
-    ("Vitamin C Face Serum", "beauty", "Glowhaus", 26.0, "skincare"),
-    ("Sunscreen SPF 50", "beauty", "Glowhaus", 16.0, "skincare sun"),
+    ("Wireless Noise-Cancelling Headphones", "electronics", "Auralis", 179.0, "headphones; audio bluetooth"),
+    ("True Wireless Earbuds", "electronics", "Auralis", 89.0, "earbuds; audio bluetooth"),
+    ("Portable Bluetooth Speaker", "electronics", "Sonora", 59.0, "speaker; audio waterproof"),
+    ("USB-C Charging Cable 2m", "electronics", "Voltline", 12.99, "cable; charger"),
+    ("65W USB-C Laptop Charger", "electronics", "Voltline", 39.0, "charger; adapter laptop"),
+    ("27-inch 4K Monitor", "electronics", "Pixelon", 329.0, "monitor; display screen"),
+    ("Mechanical Keyboard", "electronics", "Keyforge", 99.0, "keyboard; office typing"),
+    ("Ergonomic Wireless Mouse", "electronics", "Keyforge", 34.5, "mouse; office"),
+    ("E-Reader with Backlight", "electronics", "Pagewise", 139.0, "e-reader; books"),
+    ("Stainless Steel Water Bottle 750ml", "outdoor", "Trailhead", 24.0, "water bottle; hydration flask"),
+    ("Two-Person Camping Tent", "outdoor", "Trailhead", 149.0, "tent; camping hiking"),
+    ("Down Sleeping Bag", "outdoor", "Trailhead", 119.0, "sleeping bag; camping"),
+    ("Trekking Poles (pair)", "outdoor", "Ridgeway", 54.0, "trekking poles; hiking"),
+    ("Insulated Rain Jacket", "clothing", "Ridgeway", 129.0, "rain jacket; outdoor waterproof coat"),
+    ("Merino Wool Socks (3 pack)", "clothing", "Ridgeway", 27.0, "socks; hiking"),
+    ("Running Shoes", "clothing", "Stride", 110.0, "running shoes; sneakers fitness"),
+    ("Yoga Mat 6mm", "fitness", "Flowform", 32.0, "yoga mat; exercise"),
+    ("Adjustable Dumbbells 2x12kg", "fitness", "Ironclad", 189.0, "dumbbells; weights exercise"),
+    ("Resistance Bands Set", "fitness", "Flowform", 19.5, "resistance bands; exercise"),
+    ("Pour-Over Coffee Maker", "kitchen", "Brewcraft", 42.0, "coffee maker"),
+    ("Burr Coffee Grinder", "kitchen", "Brewcraft", 79.0, "coffee grinder"),
+    ("Cast Iron Skillet 26cm", "kitchen", "Hearthstone", 36.0, "skillet; pan cookware"),
+    ("Chef's Knife 20cm", "kitchen", "Hearthstone", 58.0, "knife; cutlery"),
+    ("Electric Kettle 1.7L", "kitchen", "Brewcraft", 45.0, "kettle; tea"),
+    ("Air Fryer 5L", "kitchen", "Crispa", 99.0, "air fryer; cooking"),
+    ("Cotton Bath Towel Set", "home", "Softnest", 39.0, "towels; bathroom"),
+    ("LED Desk Lamp", "home", "Lumina", 29.0, "desk lamp; office light"),
+    ("Memory Foam Pillow", "home", "Softnest", 44.0, "pillow; bedroom sleep"),
+    ("Robot Vacuum Cleaner", "home", "Tidybot", 249.0, "vacuum; cleaning"),
+    ("Scented Soy Candle", "home", "Ember & Oak", 18.0, "candle; decor gift"),
+    ("Hardcover Notebook A5", "office", "Inkwell", 14.0, "notebook; journal paper"),
+    ("Gel Pens (12 pack)", "office", "Inkwell", 11.5, "pens; writing"),
+    ("Standing Desk Converter", "office", "Ergonest", 199.0, "standing desk; ergonomic"),
+    ("Wooden Building Blocks", "toys", "Tinkertown", 34.0, "building blocks; kids gift"),
+    ("1000-Piece Jigsaw Puzzle", "toys", "Tinkertown", 21.0, "jigsaw puzzle; games gift"),
+    ("Board Game: River Traders", "toys", "Meeple House", 39.0, "board game; family"),
+    ("Vitamin C Face Serum", "beauty", "Glowhaus", 26.0, "face serum; skincare"),
+    ("Sunscreen SPF 50", "beauty", "Glowhaus", 16.0, "sunscreen; skincare sun"),
 )
 COUPONS: tuple[tuple[str, int, float], ...] = (  # (code, percent off, minimum subtotal)
     ("WELCOME10", 10, 0.0), ("SAVE15", 15, 100.0), ("SPRING20", 20, 150.0), ("OUTDOOR25", 25, 200.0),
@@ -259,28 +280,29 @@ HUBS = ("Memphis, TN", "Louisville, KY", "Reno, NV", "Columbus, OH", "Ontario, C
 
 # -- smart home ----------------------------------------------------------------------------
 
-# (type, name, room, watts)
-DEVICES: tuple[tuple[str, str, str, int], ...] = (
-    ("light", "Ceiling Light", "kitchen", 12),
-    ("light", "Pendant Lights", "dining room", 18),
-    ("light", "Floor Lamp", "living room", 9),
-    ("light", "Bedside Lamp", "bedroom", 6),
-    ("light", "Porch Light", "front porch", 10),
-    ("light", "Desk Lamp", "office", 7),
-    ("thermostat", "Thermostat", "hallway", 4),
-    ("thermostat", "Thermostat", "upstairs", 4),
-    ("lock", "Front Door Lock", "entrance", 1),
-    ("lock", "Back Door Lock", "kitchen", 1),
-    ("lock", "Garage Side Door Lock", "garage", 1),
-    ("plug", "Coffee Machine Plug", "kitchen", 1100),
-    ("plug", "Space Heater Plug", "office", 1500),
-    ("plug", "Christmas Tree Plug", "living room", 60),
-    ("fan", "Ceiling Fan", "bedroom", 55),
-    ("tv", "Smart TV", "living room", 110),
-    ("speaker", "Smart Speaker", "kitchen", 8),
-    ("camera", "Doorbell Camera", "front porch", 5),
-    ("camera", "Backyard Camera", "garden", 6),
-    ("blinds", "Motorized Blinds", "living room", 3),
+# (type, device id, name, room, watts); ids are "<type>.<where/what>" like Home Assistant's entity ids
+DEVICES: tuple[tuple[str, str, str, str, int], ...] = (
+    ("light", "light.kitchen_ceiling", "Ceiling Light", "kitchen", 12),
+    ("light", "light.dining_pendants", "Pendant Lights", "dining room", 18),
+    ("light", "light.living_room_floor_lamp", "Floor Lamp", "living room", 9),
+    ("light", "light.bedside_lamp", "Bedside Lamp", "bedroom", 6),
+    ("light", "light.porch", "Porch Light", "front porch", 10),
+    ("light", "light.office_desk_lamp", "Desk Lamp", "office", 7),
+    ("thermostat", "thermostat.hallway", "Hallway Thermostat", "hallway", 4),
+    ("thermostat", "thermostat.upstairs", "Upstairs Thermostat", "upstairs", 4),
+    ("lock", "lock.front_door", "Front Door Lock", "entrance", 1),
+    ("lock", "lock.back_door", "Back Door Lock", "kitchen", 1),
+    ("lock", "lock.garage_side_door", "Garage Side Door Lock", "garage", 1),
+    ("plug", "plug.coffee_machine", "Coffee Machine Plug", "kitchen", 1100),
+    ("plug", "plug.space_heater", "Space Heater Plug", "office", 1500),
+    ("plug", "plug.christmas_tree", "Christmas Tree Plug", "living room", 60),
+    ("fan", "fan.bedroom_ceiling", "Ceiling Fan", "bedroom", 55),
+    ("tv", "tv.living_room", "Smart TV", "living room", 110),
+    ("speaker", "speaker.kitchen", "Smart Speaker", "kitchen", 8),
+    ("camera", "camera.doorbell", "Doorbell Camera", "front porch", 5),
+    ("camera", "camera.backyard", "Backyard Camera", "garden", 6),
+    ("fan", "fan.office_desk", "Desk Fan", "office", 35),
+    ("speaker", "speaker.soundbar", "Soundbar", "living room", 30),
 )
 HOME_NAMES = ("Maple Street House", "Lakeside Cottage", "City Apartment", "Hillside Home", "Beach House")
 SCENE_NAMES = ("Movie Night", "Good Morning", "Away Mode", "Bedtime", "Dinner Party", "Work From Home")

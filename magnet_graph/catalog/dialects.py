@@ -91,7 +91,8 @@ def _tool_list(doc: Any) -> list[Any] | None:
     return None
 
 
-def entries_from_document(doc: Any, *, source: str, path: Path, lines: Sequence[int] | None = None) -> list[Entry] | None:
+def entries_from_document(doc: Any, *, source: str, path: Path,
+                          lines: Sequence[int] | None = None) -> list[Entry] | None:
     """Convert every tool entry of ``doc``; ``None`` when ``doc`` is not a tool list at all.
 
     ``lines`` gives the line of each entry for JSON Lines files (used in messages).
@@ -117,13 +118,13 @@ def convert_entry(entry: Any, *, index: int, source: str, path: Path, origin: st
         what = f"keys {sorted(entry)[:8]}" if isinstance(entry, dict) else type(entry).__name__
         notes.error(f"unknown tool dialect ({what})",
                     fix="give an OpenAI, BFCL, MCP or Anthropic tool (name + parameters/inputSchema/input_schema)")
-        return Entry(label, "", source, None, notes.problems)
+        return Entry(label, "", source, None, notes.problems, index)
     body, prefix = (entry["function"], "function/") if dialect == "openai" and "function" in entry else (entry, "")
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
         found = "missing" if name is None else f"{name!r} is not a tool name"
         notes.error(f"name {found}", field=f"{prefix}name", fix='give every tool a "name" string')
-        return Entry(label, "", source, None, notes.problems)
+        return Entry(label, "", source, None, notes.problems, index)
     notes.tool = label = name
     toolkit = bfcl_class_name(path.stem) if dialect == "bfcl" else file_toolkit(path)
     key, rkey = {"openai": ("parameters", "returns"), "bfcl": ("parameters", "response"),
@@ -140,7 +141,7 @@ def convert_entry(entry: Any, *, index: int, source: str, path: Path, origin: st
     desc = body.get("description", "")
     tool = finish_tool(notes, name=name, description=desc, parameters=params, returns=returns, toolkit=toolkit,
                        dialect=dialect, source=origin or source, field=prefix + "description")
-    return Entry(label, toolkit, source, tool, notes.problems)
+    return Entry(label, toolkit, source, tool, notes.problems, index)
 
 
 def finish_tool(notes: Notes, *, name: str, description: Any, parameters: dict[str, Any] | None,

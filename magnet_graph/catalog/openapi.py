@@ -3,9 +3,10 @@
 * name: ``operationId``, else ``<method>_<path slug>``; toolkit: the slug of ``info.title``;
 * arguments: path, query and request-body parameters merged into one object schema. Path
   parameters are always required. A JSON object body contributes its properties (a name that
-  clashes with a path/query parameter gets a ``body_`` prefix); any other body (array, binary,
-  free-form) becomes one ``body`` argument. Header and cookie parameters are left out (they are
-  transport, usually credentials); a required one is reported as a warning.
+  clashes with a path/query parameter gets a ``body_`` prefix; ``readOnly`` ones are left out);
+  any other body (array, binary, free-form) becomes one ``body`` argument. Header and cookie
+  parameters are left out (they are transport, usually credentials); a required one is reported
+  as a warning.
 * the body schema is the JSON one; without JSON, a form, XML or other media type with a schema
   is used and a warning says so;
 * ``returns``: the schema of the first 2xx response with content (JSON preferred);
@@ -20,7 +21,7 @@ from typing import Any
 
 from .dialects import finish_tool
 from .report import Entry, Notes
-from .schema import SchemaConverter, _MISSING, _resolve_pointer, check_schema, returns_schema
+from .schema import MISSING, SchemaConverter, check_schema, resolve_pointer, returns_schema
 
 __all__ = ["is_openapi", "entries_from_openapi"]
 
@@ -143,6 +144,8 @@ def _merge_body(conv: SchemaConverter, body: dict[str, Any], props: dict[str, An
     if isinstance(converted, dict) and converted.get("type") in ("object", None) and isinstance(inner, dict) and inner:
         body_req = converted.get("required") if isinstance(converted.get("required"), list) else []
         for pname, pschema in inner.items():
+            if isinstance(pschema, dict) and pschema.get("readOnly") is True:
+                continue  # sent by the server only
             key = pname if pname not in props else f"body_{pname}"
             props[key] = pschema
             if body_required and pname in body_req:
@@ -156,7 +159,8 @@ def _merge_body(conv: SchemaConverter, body: dict[str, Any], props: dict[str, An
         required.append(key)
 
 
-def _returns(doc: dict[str, Any], conv: SchemaConverter, responses: Any, notes: Notes, at: str) -> dict[str, Any] | None:
+def _returns(doc: dict[str, Any], conv: SchemaConverter, responses: Any, notes: Notes,
+             at: str) -> dict[str, Any] | None:
     if not isinstance(responses, dict):
         return None
     codes = sorted(str(c) for c in responses if str(c).startswith("2"))
@@ -199,8 +203,8 @@ def _describe(op: dict[str, Any]) -> str:
 def _deref(doc: dict[str, Any], obj: Any, depth: int = 0) -> Any:
     """Follow a ``$ref`` on a non-schema object (parameter, body, response, path item)."""
     while isinstance(obj, dict) and isinstance(obj.get("$ref"), str) and depth < 16:
-        target = _resolve_pointer(doc, obj["$ref"]) if obj["$ref"].startswith("#") else _MISSING
-        if target is _MISSING:
+        target = resolve_pointer(doc, obj["$ref"]) if obj["$ref"].startswith("#") else MISSING
+        if target is MISSING:
             return None
         obj, depth = target, depth + 1
     return obj

@@ -55,6 +55,10 @@ class Notes:
         msg = catalog_error(problem, source=self.source, tool=self.tool, field=field, fix=fix).args[0]
         self.problems.append(Problem(severity, msg, self.source, self.tool, field))
 
+    @property
+    def error_count(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
     def error(self, problem: str, *, field: str = "", fix: str = "") -> None:
         """Record an error: the tool (or file) is not loaded."""
         self._add("error", problem, field, fix)
@@ -77,6 +81,11 @@ class Entry:
     source: str
     tool: Tool | None
     problems: list[Problem] = field(default_factory=list)
+    index: int = -1  # position in its file (for messages), -1 when not from a file
+
+    def where(self) -> str:
+        """``source #index`` (or just ``source``), to point at the entry in messages."""
+        return f"{self.source} #{self.index}" if self.index >= 0 else self.source
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ One recursive pass (:class:`SchemaConverter`) does what every dialect needs:
   mapped (silently for BFCL, with a warning elsewhere); anything else is an error;
 * BFCL: ``[Enum]: [...]`` in a description becomes a real ``enum``; a ``"None"`` default
   becomes no default and a nullable, optional parameter;
-* OpenAPI 3.0: ``nullable``, ``example`` and boolean ``exclusiveMinimum``/``Maximum``.
+* OpenAPI 3.0 (in every dialect): ``nullable``, ``example`` -> ``examples``, boolean ``exclusiveMinimum``/``Maximum``.
 
 :func:`check_schema` then runs the Draft 2020-12 metaschema and names the JSON pointer.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 from typing import Any, Iterable
+from urllib.parse import unquote
 
 import orjson
 from jsonschema import Draft202012Validator
@@ -94,7 +95,7 @@ class SchemaConverter:
                 typ = self._type(val, notes, f"{at}/type")
                 if typ is not None:
                     out["type"] = typ
-            elif key == "example" and self.openapi:
+            elif key == "example":
                 out.setdefault("examples", [val])
             elif key in ("nullable", "exclusiveMinimum", "exclusiveMaximum") and isinstance(val, bool):
                 continue  # OpenAPI 3.0 forms, applied below
@@ -122,8 +123,8 @@ class SchemaConverter:
             notes.error(f"recursive $ref {ref!r} (a schema that contains itself)", field=f"{at}/$ref",
                         fix="magnet needs self-contained schemas: cut the recursion (e.g. use a plain object)")
             return {}
-        target = _resolve_pointer(self.root, ref)
-        if target is _MISSING:
+        target = resolve_pointer(self.root, ref)
+        if target is MISSING:
             notes.error(f"$ref {ref!r} points at nothing", field=f"{at}/$ref",
                         fix="fix the reference or add the definition it names")
             return {}
@@ -241,15 +242,16 @@ def _enum_fits(values: list[Any], typ: Any) -> bool:
 
 
 class _Missing:
-    pass
+    def __repr__(self) -> str:
+        return "MISSING"
 
 
-_MISSING: Any = _Missing()
+#: What :func:`resolve_pointer` returns when the pointer leads nowhere.
+MISSING: Any = _Missing()
 
 
-def _resolve_pointer(root: Any, ref: str) -> Any:
-    from urllib.parse import unquote
-
+def resolve_pointer(root: Any, ref: str) -> Any:
+    """Follow a local reference (``#/a/b~1c/0``) into ``root``; :data:`MISSING` if absent."""
     node = root
     frag = unquote(ref[1:])
     if not frag:
@@ -261,20 +263,82 @@ def _resolve_pointer(root: Any, ref: str) -> Any:
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:
-            return _MISSING
+            return MISSING
     return node
 
 
+_VALID: set[bytes] = set()  # canonical shallow nodes that passed the metaschema
+
+
 def check_schema(schema: Any, *, notes: Notes, field: str) -> bool:
-    """Run the Draft 2020-12 metaschema on ``schema``; on failure note the JSON pointer."""
-    err = best_match(_META.iter_errors(schema))
-    if err is None:
+    """Run the Draft 2020-12 metaschema on ``schema``; on failure note the JSON pointer.
+
+    Validity is compositional (a schema is valid when its own keywords are and each subschema
+    is), so each node is checked shallowly, subschemas replaced by ``{}`` and free text blanked,
+    and passing nodes are cached: most nodes then hit the cache, which makes loading ~4x faster.
+    """
+    found = _first_error(schema, "")
+    if found is None:
         return True
-    pointer = "".join(f"/{_escape(str(p))}" for p in err.absolute_path)
-    msg = err.message if len(err.message) <= 160 else err.message[:157] + "..."
+    pointer, message = found
+    msg = message if len(message) <= 160 else message[:157] + "..."
     notes.error(f"invalid JSON Schema: {msg}", field=f"{field}{pointer}",
                 fix="fix the schema there (it must pass the JSON Schema 2020-12 metaschema)")
     return False
+
+
+def _first_error(node: Any, pointer: str) -> tuple[str, str] | None:
+    if not isinstance(node, dict):
+        err = best_match(_META.iter_errors(node))
+        return None if err is None else (pointer + _pointer(err.absolute_path), err.message)
+    shallow: dict[str, Any] = {}
+    subs: list[tuple[str, Any]] = []
+    for key, val in node.items():
+        if key in _SCHEMA_MAPS and isinstance(val, dict):
+            shallow[key] = {}  # names are free; the values are checked below
+            subs.extend((f"{pointer}/{key}/{_escape(str(k))}", v) for k, v in val.items())
+        elif key in _SCHEMA_LISTS and isinstance(val, list) and val:
+            shallow[key] = [{} for _ in val]
+            subs.extend((f"{pointer}/{key}/{i}", v) for i, v in enumerate(val))
+        elif (key in _SCHEMA_ONE or key == "items") and isinstance(val, (dict, bool)):
+            shallow[key] = {}
+            subs.append((f"{pointer}/{key}", val))
+        elif key in _FREE_TEXT and isinstance(val, str):
+            shallow[key] = ""
+        elif key in ("default", "const"):
+            shallow[key] = None
+        elif key in ("examples", "enum") and isinstance(val, list):
+            shallow[key] = []
+        elif key == "required" and _unique_strings(val):
+            shallow[key] = []
+        else:
+            shallow[key] = val
+    try:
+        cache_key: bytes | None = orjson.dumps(shallow, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        cache_key = None  # not plain JSON: let the metaschema name it
+    if cache_key is None or cache_key not in _VALID:
+        err = best_match(_META.iter_errors(shallow))
+        if err is not None:
+            return pointer + _pointer(err.absolute_path), err.message
+        if cache_key is not None and len(_VALID) < 100_000:
+            _VALID.add(cache_key)
+    for sub_pointer, sub in subs:
+        found = _first_error(sub, sub_pointer)
+        if found is not None:
+            return found
+    return None
+
+
+_FREE_TEXT = frozenset(("description", "title", "$comment", "format", "pattern"))
+
+
+def _unique_strings(val: Any) -> bool:
+    return isinstance(val, list) and all(isinstance(v, str) for v in val) and len(set(val)) == len(val)
+
+
+def _pointer(path: Iterable[Any]) -> str:
+    return "".join(f"/{_escape(str(p))}" for p in path)
 
 
 def parameters_schema(raw: Any, conv: SchemaConverter, *, notes: Notes, field: str) -> dict[str, Any] | None:
@@ -285,7 +349,10 @@ def parameters_schema(raw: Any, conv: SchemaConverter, *, notes: Notes, field: s
         notes.error(f"parameters must be a JSON object schema, found {type(raw).__name__}", field=field,
                     fix='write {"type": "object", "properties": {...}}')
         return None
+    errors = notes.error_count
     out = conv.convert(raw, notes=notes, field=field)
+    if notes.error_count > errors:
+        return None
     typ = out.get("type")
     if isinstance(typ, list) and "object" in typ:
         out["type"] = typ = "object"  # a nullable root makes no sense for arguments
@@ -321,8 +388,9 @@ def returns_schema(raw: Any, conv: SchemaConverter, *, notes: Notes, field: str)
         notes.error(f"output schema must be a JSON object, found {type(raw).__name__}", field=field,
                     fix="give a JSON Schema object or remove it")
         return None
+    errors = notes.error_count
     out = conv.convert(raw, notes=notes, field=field)
-    if not check_schema(out, notes=notes, field=field):
+    if notes.error_count > errors or not check_schema(out, notes=notes, field=field):
         return None
     return out
 

@@ -182,19 +182,35 @@ async def translate_path(
         ctx = _context(conv, catalog, graph, path, h, "normal", turn.funcs, tools, seed)
         if pending is not None:
             ctx.after_miss = pending["missing"]
+            ctx.extra["missing"] = pending["missing"]
             user_text = await _text(backend.follow_up(ctx, pending["kind"], pending["missing"]))
             problem = _request_problem(user_text, conv.requests, ident_names)
             if problem:
                 raise TranslationError("requests", problem)
             request = pending["request"]
         else:
-            request = await _back(backend, ctx, conv, ident_names, max_attempts)
+            request = None
+        replan = request is None and getattr(backend, "replan_on_failure", False)
+        problem = ""
+        for attempt in range(max_attempts):
+            if attempt:
+                ctx.feedback = problem
+                ctx.rng = random.Random(derive_seed(seed, "retry", h, attempt))
+            if request is None or (attempt and replan):
+                request = await _back(backend, ctx, conv, ident_names, max_attempts)
+            calls, batches, problem = await _forth_once(backend, ctx, request, conv, turn.funcs, h, seed)
+            if not problem:
+                break
+            if calls or problem.startswith("execution"):
+                conv.rollback()
+        else:
+            raise TranslationError(problem.split(":", 1)[0] or "forth_failed", problem)
+        ctx.feedback = None
+        if pending is None:
             user_text = request.text
         pending = None
         conv.messages.append({"role": "user", "content": user_text})
         conv.requests.append(user_text)
-
-        calls, batches = await _forth(backend, ctx, request, conv, turn.funcs, h, seed, max_attempts)
         for batch in batches:
             conv.messages.append(_assistant_calls(batch))
             conv.messages.extend(_tool_message(c) for c in batch)
@@ -293,7 +309,7 @@ async def _back(backend: Backend, ctx: TurnContext, conv: _Conversation, ident_n
     problem = None
     for attempt in range(max_attempts):
         if attempt:
-            ctx.rng = random.Random(derive_seed(conv.seed, "back", ctx.index, attempt))
+            ctx.rng = random.Random(derive_seed(conv.seed, "back", ctx.index, attempt, ctx.rng.getrandbits(32)))
             ctx.feedback = problem
         try:
             request = await backend.back(ctx)
@@ -308,69 +324,49 @@ async def _back(backend: Backend, ctx: TurnContext, conv: _Conversation, ident_n
     raise TranslationError(reason, problem or "")
 
 
-async def _forth(backend, ctx: TurnContext, request: Request, conv: _Conversation, funcs, h, seed, max_attempts):
-    """Ask for calls batch by batch; validate, execute; retry the turn with feedback on failure."""
-    problem = ""
+async def _forth_once(backend, ctx: TurnContext, request: Request, conv: _Conversation, funcs, h, seed):
+    """Ask for calls batch by batch; validate and execute them. Returns (calls, batches, problem)."""
     want = set(funcs)
     offered = {t.name for t in ctx.tools}
-    for attempt in range(max_attempts):
-        if attempt:
-            ctx.feedback = problem
-            ctx.rng = random.Random(derive_seed(seed, "forth", h, attempt))
-        calls: list[Call] = []
-        batches: list[list[Call]] = []
-        ctx.turn_calls = calls
-        ctx.env = conv.env
-        problem = ""
-        for _ in range(MAX_BATCHES):
-            try:
-                batch = await backend.forth(ctx, request)
-            except BackendError as exc:
-                problem = f"backend_error: {exc}"
-                break
-            except TranslationError as exc:
-                problem = f"{exc.reason}: {exc.detail}"
-                break
-            if not batch:
-                break
-            for c in batch:
-                if c.name not in offered:
-                    problem = f"calls: {c.name!r} is not an offered tool"
-                elif c.name not in want:
-                    problem = f"calls: {c.name!r} is not needed in this turn (needed: {', '.join(funcs)})"
-                else:
-                    errs = conv.env.validate(c.name, c.arguments)
-                    if errs:
-                        problem = f"schema: {c.name}: {errs[0]}"
-                if problem:
-                    break
+    calls: list[Call] = []
+    batches: list[list[Call]] = []
+    ctx.turn_calls = calls
+    ctx.env = conv.env
+    problem = ""
+    for _ in range(MAX_BATCHES):
+        try:
+            batch = await backend.forth(ctx, request)
+        except BackendError as exc:
+            return calls, batches, f"backend_error: {exc}"
+        except TranslationError as exc:
+            return calls, batches, f"{exc.reason}: {exc.detail}"
+        if not batch:
+            break
+        for c in batch:
+            if c.name not in offered:
+                problem = f"calls: {c.name!r} is not an offered tool"
+            elif c.name not in want:
+                problem = f"calls: {c.name!r} is not needed in this turn (needed: {', '.join(funcs)})"
+            else:
+                errs = conv.env.validate(c.name, c.arguments)
+                if errs:
+                    problem = f"schema: {c.name}: {errs[0]}"
             if problem:
-                break
-            failed = False
-            for c in batch:
-                try:
-                    c.output, c.error, c.simulated = _exec(conv.env, c.name, c.arguments)
-                except ExecutionError as exc:
-                    c.error = str(exc)
-                if c.error is not None:
-                    problem = f"execution: {c.name} returned an error: {c.error}"
-                    failed = True
-                    break
-                c.id = _call_id(seed, h, len(calls))
-                calls.append(c)
-            if failed:
-                break
-            batches.append(batch)
-        if not problem:
-            names = [c.name for c in calls]
-            missing = want.difference(names)
-            if missing:
-                problem = f"calls: turn {h} left out {', '.join(sorted(missing))}"
-            elif any(names.count(n) > 3 for n in want):
-                problem = f"calls: turn {h} calls one function more than 3 times"
-        if not problem:
-            return calls, batches
-        if calls or "execution" in problem:
-            conv.rollback()
-    reason = problem.split(":", 1)[0] if problem else "forth_failed"
-    raise TranslationError(reason, problem)
+                return calls, batches, problem
+        for c in batch:
+            try:
+                c.output, c.error, c.simulated = _exec(conv.env, c.name, c.arguments)
+            except ExecutionError as exc:
+                c.error = str(exc)
+            if c.error is not None:
+                return calls, batches, f"execution: {c.name} returned an error: {c.error}"
+            c.id = _call_id(seed, h, len(calls))
+            calls.append(c)
+        batches.append(batch)
+    names = [c.name for c in calls]
+    missing = want.difference(names)
+    if missing:
+        return calls, batches, f"calls: turn {h} left out {', '.join(sorted(missing))}"
+    if any(names.count(n) > 3 for n in want):
+        return calls, batches, f"calls: turn {h} calls one function more than 3 times"
+    return calls, batches, ""

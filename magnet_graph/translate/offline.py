@@ -10,6 +10,7 @@ default backend and the fake model in tests.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -69,24 +70,73 @@ def field_values(output: Any, path: str) -> list[Any]:
     return out
 
 
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
 def _accepts(schema: dict, value: Any) -> bool:
-    """A cheap type check of a value fed from an output against a parameter schema."""
-    t = schema.get("type")
+    """A cheap check that a scalar fits a parameter schema (type, enum, pattern, bounds).
+
+    The loop validates every call with the full schema anyway; this only keeps the planner
+    from picking values that are bound to fail.
+    """
     if "enum" in schema and value not in schema["enum"]:
         return False
-    if t is None:
-        return True
-    types = t if isinstance(t, list) else [t]
-    for ty in types:
-        if ty == "string" and isinstance(value, str):
-            return True
-        if ty == "integer" and isinstance(value, int) and not isinstance(value, bool):
-            return True
-        if ty == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return True
-        if ty == "array" and isinstance(value, list):
-            return True
-    return False
+    t = schema.get("type")
+    if t is not None:
+        types = t if isinstance(t, list) else (t,)
+        if isinstance(value, bool):
+            ok = "boolean" in types
+        elif isinstance(value, str):
+            ok = "string" in types
+        elif isinstance(value, int):
+            ok = "integer" in types or "number" in types
+        elif isinstance(value, float):
+            ok = "number" in types or ("integer" in types and value.is_integer())
+        else:
+            ok = False
+        if not ok:
+            return False
+    if isinstance(value, str):
+        pat = schema.get("pattern")
+        if pat:
+            rx = _PATTERNS.get(pat)
+            if rx is None:
+                try:
+                    rx = _PATTERNS[pat] = re.compile(pat)
+                except re.error:
+                    return True
+            if not rx.search(value):
+                return False
+        if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", 1 << 30):
+            return False
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            return False
+        if "maximum" in schema and value > schema["maximum"]:
+            return False
+        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+            return False
+        if "exclusiveMaximum" in schema and value >= schema["exclusiveMaximum"]:
+            return False
+    return True
+
+
+def _fit(schema: dict, values_: list[Any], rng: random.Random) -> Any:
+    """Pick a value (or, for an array parameter, a few items) from candidates that fit; else _SKIP."""
+    if schema.get("type") == "array":
+        items = schema.get("items", {}) if isinstance(schema.get("items"), dict) else {}
+        ok = [v for v in values_ if _accepts(items, v)]
+        if not ok:
+            return _SKIP
+        lo = max(1, schema.get("minItems", 1))
+        hi = min(len(ok), schema.get("maxItems", 3), 3)
+        if hi < lo:
+            return _SKIP
+        return rng.sample(ok, rng.randint(lo, hi))
+    ok = [v for v in values_ if _accepts(schema, v)]
+    if not ok:
+        return _SKIP
+    return ok[rng.randrange(len(ok))] if len(ok) > 1 else ok[0]
 
 
 class OfflineBackend:
@@ -94,6 +144,7 @@ class OfflineBackend:
 
     name = "offline"
     model: str | None = None
+    replan_on_failure = True  # a failed turn is planned again (new values), not only re-called
 
     def __init__(self, *, p_optional: float = P_OPTIONAL):
         self.p_optional = p_optional
@@ -190,6 +241,8 @@ class OfflineBackend:
         if graph is None or not ctx.prior_calls:
             return None
         source = ctx.turn.source if ctx.kind == "normal" else None
+        is_array = pschema.get("type") == "array"
+        check = (pschema.get("items") if isinstance(pschema.get("items"), dict) else {}) if is_array else pschema
         n_turns = ctx.index
         best = None
         for turn_idx, call in reversed(ctx.prior_calls):
@@ -199,7 +252,7 @@ class OfflineBackend:
             for out_field, param in edge.get("feeds", ()):
                 if param != pname:
                     continue
-                found = [v for v in field_values(call.output, out_field) if _accepts(pschema, v)]
+                found = [v for v in field_values(call.output, out_field) if _accepts(check, v)]
                 if not found:
                     continue
                 value = found[rng.randrange(len(found))] if len(found) > 1 else found[0]
@@ -214,6 +267,8 @@ class OfflineBackend:
         if best is None:
             return None
         turn_idx, call, out_field, value = best
+        if is_array:
+            value = [value]
         phrase = phrases.reference_phrase(
             out_field.split(".")[-1].replace("[]", ""),
             source_tool=ctx.catalog.tool(call.name),
@@ -229,9 +284,10 @@ class OfflineBackend:
             cands = ctx.env.candidates(tool.name, pname)
         except Exception:  # a user toolkit's candidates() must not stop the run
             cands = []
-        cands = [c for c in cands if _accepts(pschema, c)] if cands else cands
         if cands:
-            return cands[rng.randrange(len(cands))]
+            picked = _fit(pschema, cands, rng)
+            if picked is not _SKIP:
+                return picked
         return values.generate_value(pname, pschema, rng=rng, tool=tool)
 
     # ------------------------------------------------------------------ forth
@@ -249,12 +305,17 @@ class OfflineBackend:
             args = {}
             for k, v in p.args.items():
                 if isinstance(v, Ref):
-                    found = field_values(ctx.turn_calls[v.position].output, v.field)
+                    schema = ctx.catalog.tool(p.name).properties.get(k, {})
+                    check = schema.get("items", {}) if schema.get("type") == "array" else schema
+                    found = [x for x in field_values(ctx.turn_calls[v.position].output, v.field) if _accepts(check, x)]
                     if not found:
                         from ..errors import TranslationError
 
                         raise TranslationError("nested_output_missing", f"{p.name}.{k} needs {v.field} of an earlier call")
-                    v = found[0]
+                    if schema.get("type") == "array":
+                        v = found[:3]
+                    else:
+                        v = found[0]
                 args[k] = v
             batch.append(Call(name=p.name, arguments=args))
         return batch

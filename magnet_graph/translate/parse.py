@@ -18,10 +18,22 @@ from typing import Any, Mapping
 from ..errors import BackendError
 from ..types import Call
 
-__all__ = ["parse_json_reply", "parse_tool_calls", "message_field", "snippet"]
+__all__ = ["ReplyError", "parse_json_reply", "parse_tool_calls", "message_field", "snippet"]
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_-]*)[ \t]*\r?\n?(.*?)```", re.DOTALL)
 _DECODER = json.JSONDecoder()
+
+
+class ReplyError(BackendError):
+    """A model reply that cannot be used (the backend sends it back with this message).
+
+    ``kind`` names the fault for counters: ``empty``, ``bad_json``, ``unknown_tool``,
+    ``bad_arguments`` or ``invalid`` (parsed, but breaks a rule of the prompt).
+    """
+
+    def __init__(self, message: str, *, kind: str = "invalid"):
+        super().__init__(message)
+        self.kind = kind
 
 
 def snippet(text: str, limit: int = 80) -> str:
@@ -63,7 +75,7 @@ def parse_json_reply(text: str | None) -> dict[str, Any]:
     {'request': 'hi'}
     """
     if text is None or not str(text).strip():
-        raise BackendError("the reply is empty; reply with only a JSON object")
+        raise ReplyError("the reply is empty; reply with only a JSON object", kind="empty")
     raw = str(text).strip()
     try:
         value = json.loads(raw)
@@ -72,8 +84,9 @@ def parse_json_reply(text: str | None) -> dict[str, Any]:
     else:
         if isinstance(value, dict):
             return value
-        raise BackendError(
-            f"the reply is JSON but not an object (got {type(value).__name__}); reply with only a JSON object"
+        raise ReplyError(
+            f"the reply is JSON but not an object (got {type(value).__name__}); reply with only a JSON object",
+            kind="bad_json",
         )
     for match in _FENCE.finditer(raw):
         body = match.group(2).strip()
@@ -87,8 +100,10 @@ def parse_json_reply(text: str | None) -> dict[str, Any]:
     if found is not None:
         return found
     if "{" in raw:
-        raise BackendError(f"the reply has malformed JSON ({snippet(raw)!r}); reply with only one valid JSON object")
-    raise BackendError(f"the reply has no JSON object ({snippet(raw)!r}); reply with only a JSON object")
+        raise ReplyError(
+            f"the reply has malformed JSON ({snippet(raw)!r}); reply with only one valid JSON object", kind="bad_json"
+        )
+    raise ReplyError(f"the reply has no JSON object ({snippet(raw)!r}); reply with only a JSON object", kind="bad_json")
 
 
 def _arguments(raw: Any, name: str) -> dict[str, Any]:
@@ -98,24 +113,25 @@ def _arguments(raw: Any, name: str) -> dict[str, Any]:
     if isinstance(raw, Mapping):
         return dict(raw)
     if not isinstance(raw, str):
-        raise BackendError(f"call {name}: arguments must be a JSON object, got {type(raw).__name__}")
+        raise ReplyError(f"call {name}: arguments must be a JSON object, got {type(raw).__name__}", kind="bad_arguments")
     try:
         value = json.loads(raw)
     except ValueError:
-        raise BackendError(
-            f"call {name}: arguments are not valid JSON ({snippet(raw)!r}); send them as one JSON object"
+        raise ReplyError(
+            f"call {name}: arguments are not valid JSON ({snippet(raw)!r}); send them as one JSON object",
+            kind="bad_arguments",
         ) from None
     if not isinstance(value, dict):
-        raise BackendError(f"call {name}: arguments must be a JSON object, got {type(value).__name__}")
+        raise ReplyError(f"call {name}: arguments must be a JSON object, got {type(value).__name__}", kind="bad_arguments")
     return value
 
 
 def _check_name(name: Any, allowed: set[str] | frozenset[str]) -> str:
     if not isinstance(name, str) or not name:
-        raise BackendError("a call has no function name; give each call a name from the offered tools")
+        raise ReplyError("a call has no function name; give each call a name from the offered tools", kind="unknown_tool")
     if name not in allowed:
         offered = ", ".join(sorted(allowed)) or "none"
-        raise BackendError(f"unknown function {name!r}; call only the offered functions: {offered}")
+        raise ReplyError(f"unknown function {name!r}; call only the offered functions: {offered}", kind="unknown_tool")
     return name
 
 
@@ -124,7 +140,7 @@ def _native_calls(tool_calls: Any, allowed: set[str] | frozenset[str]) -> list[C
     for item in tool_calls:
         function = message_field(item, "function")
         if function is None:
-            raise BackendError("a tool call has no function; send calls as function tool calls")
+            raise ReplyError("a tool call has no function; send calls as function tool calls", kind="bad_arguments")
         name = _check_name(message_field(function, "name"), allowed)
         args = _arguments(message_field(function, "arguments"), name)
         call_id = message_field(item, "id")
@@ -139,11 +155,11 @@ def _content_calls(content: str, allowed: set[str] | frozenset[str]) -> list[Cal
     data = parse_json_reply(content)
     items = data.get("calls")
     if not isinstance(items, list):
-        raise BackendError('"calls" must be a list of {"name": ..., "arguments": {...}} objects')
+        raise ReplyError('"calls" must be a list of {"name": ..., "arguments": {...}} objects', kind="bad_json")
     calls: list[Call] = []
     for item in items:
         if not isinstance(item, dict):
-            raise BackendError('each entry of "calls" must be an object {"name": ..., "arguments": {...}}')
+            raise ReplyError('each entry of "calls" must be an object {"name": ..., "arguments": {...}}', kind="bad_json")
         name = _check_name(item.get("name"), allowed)
         calls.append(Call(name, _arguments(item.get("arguments"), name)))
     return calls

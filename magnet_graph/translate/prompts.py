@@ -209,15 +209,17 @@ def back_messages(ctx: TurnContext, *, missing: dict[str, Any] | None = None) ->
         lines.append("Required values:")
     left_out = (missing["function"], missing["parameter"]) if missing else None
     for (fname, param), where in sources.items():
-        if (fname, param) == left_out:
-            lines.append(f"- {fname}.{param}: leave it out (the user gives it later); put it in \"value\"")
-        elif where == "turn":
+        if where == "turn" and (fname, param) != left_out:
             lines.append(f"- {fname}.{param}: from this request (another listed function returns it)")
-        elif where == "earlier":
+        elif where == "earlier" and (fname, param) != left_out:
             lines.append(f"- {fname}.{param}: earlier result; refer to it indirectly")
         else:
             known = _candidates(ctx, fname, param)
-            lines.append(f"- {fname}.{param}: state it" + (f" (existing: {_dumps(known)})" if known else ""))
+            hint = f" (existing: {_dumps(known)})" if known else ""
+            if (fname, param) == left_out:
+                lines.append(f"- {fname}.{param}: leave it out (the user gives it later); put it in \"value\"{hint}")
+            else:
+                lines.append(f"- {fname}.{param}: state it{hint}")
     if ctx.requests:
         lines.append("Earlier requests (do not repeat):")
         lines.extend(f"- {_clip(r, 160)}" for r in ctx.requests)

@@ -1,0 +1,105 @@
+"""``magnet verify FILE``: re-run every check (replay included) on a JSONL file of records."""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable, Sequence
+
+import click
+
+from ..errors import MagnetError, OptionError
+from ..types import Catalog
+from ..verify import VerifyReport, verify_file
+
+__all__ = ["command", "catalog_resolver", "specs_from_ids"]
+
+
+def specs_from_ids(ids: Sequence[str]) -> list[str]:
+    """Catalog specs for ``load_catalogs`` from a record's catalog ids.
+
+    ``ep:<name>`` -> ``<name>``; ``py:<module>:<Class>`` -> ``<module>:<Class>``; ids
+    joined by ``+`` (a merged catalog) are split; a ``file:`` id cannot be resolved from
+    the id alone (raises :class:`OptionError`).
+    """
+    specs: list[str] = []
+    for cid in (part for joined in ids for part in joined.split("+")):
+        prefix, _, rest = cid.partition(":")
+        if cid == "builtin":
+            specs.append(cid)
+        elif prefix == "ep" and rest:
+            specs.append(rest)
+        elif prefix == "py" and rest:
+            specs.append(rest)
+        elif prefix == "file":
+            raise OptionError(
+                f"catalog id {cid!r} names a catalog file, which cannot be found from the id alone; "
+                "pass the file with --catalog FILE"
+            )
+        else:
+            raise OptionError(
+                f"catalog id {cid!r} is not an ep:, py: or file: id; pass the catalog with --catalog SPEC"
+            )
+    return specs
+
+
+def catalog_resolver(specs: Sequence[str]) -> Callable[[Sequence[str]], Catalog]:
+    """``ids -> Catalog``: the catalog loaded from ``specs`` when given, else from the ids."""
+    try:
+        from ..catalog import load_catalogs
+    except ImportError as exc:  # the loader module is missing from this installation
+        raise OptionError(f"cannot import magnet_graph.catalog.load_catalogs ({exc}); reinstall magnet") from exc
+    if specs:
+        catalog = load_catalogs(list(specs))
+        return lambda ids: catalog
+    return lambda ids: load_catalogs(specs_from_ids(ids))
+
+
+def _print_report(report: VerifyReport) -> None:
+    for failure in report.failures:
+        record_id = failure.id or "-"
+        click.echo(f"line {failure.line} (id {record_id}): {'; '.join(failure.failures)}")
+    if report.omitted:
+        click.echo(f"... and {report.omitted} more failing record(s) not shown (raise --max-errors)")
+    click.echo(f"{report.path}: {report.records} record(s), {report.passed} passed, {report.failed} failed")
+    if report.counts:
+        width = max(len("reason"), *(len(code) for code in report.counts))
+        click.echo(f"  {'reason':<{width}}  records")
+        for code, n in sorted(report.counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            click.echo(f"  {code:<{width}}  {n}")
+
+
+@click.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--catalog",
+    "catalogs",
+    multiple=True,
+    metavar="SPEC",
+    help="Catalog to check against (repeatable; same specs as `magnet sample`). "
+    "Default: load each record's catalogs from their ids.",
+)
+@click.option("--no-replay", is_flag=True, help="Skip re-executing the calls (faster; no end-state check).")
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Print at most N failing records (all are still counted).",
+)
+def command(file: str, catalogs: tuple[str, ...], no_replay: bool, max_errors: int) -> None:
+    """Check every record of FILE: calls, schema, execution, grounding, requests, replay.
+
+    Exit status: 0 when every record passes, 1 when some fail, 2 when the file or its
+    catalogs cannot be read.
+    """
+    try:
+        resolver = catalog_resolver(catalogs)
+        report = verify_file(file, catalog_resolver=resolver, replay=not no_replay, max_failures=max_errors)
+    except MagnetError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    _print_report(report)
+    if not report.ok:
+        # SystemExit rather than ctx.exit: click's non-standalone main() returns an Exit's
+        # code instead of raising it, and the console entry point does not pass it on.
+        sys.exit(1)

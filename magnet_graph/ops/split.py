@@ -1,0 +1,48 @@
+"""Split (METHOD A3): insert one empty ``miss_func`` or ``miss_param`` turn."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from ..seeding import make_rng
+from ..types import Path, Turn
+from .common import MISS_FUNC_TURN, MISS_PARAM_TURN, check_probability
+
+__all__ = ["split"]
+
+
+def split(path: Path, *, p_miss_func: float = 0.5, rng: random.Random | int) -> Path:
+    """Insert exactly one empty miss turn right before a random function-bearing turn.
+
+    The new turn has no functions and is tagged ``"miss_func"`` (probability
+    ``p_miss_func``) or ``"miss_param"``; it refers to the turn right after it (whose
+    function, or one of its required values, is missing at first). The target turn is
+    uniform among the function-bearing turns not already preceded by a miss turn (index 0
+    allowed). Every ``source`` pointing at or after the insertion point is shifted by one.
+    A path with no such turn is returned unchanged.
+
+    >>> import random
+    >>> from magnet_graph.types import Path, Turn
+    >>> two = Path((Turn(("a",), ("walk",)), Turn(("b",), ("walk",))))
+    >>> [t.tags for t in split(two, p_miss_func=1.0, rng=random.Random(0)).turns]
+    [('walk',), ('miss_func',), ('walk',)]
+    """
+    return _split(path, check_probability("p_miss_func", p_miss_func), make_rng(rng).random)
+
+
+def _split(path: Path, p_miss_func: float, rnd: Any) -> Path:
+    """:func:`split` without argument checks (``rnd`` is ``rng.random``)."""
+    turns = path.turns
+    if all(t.funcs for t in turns):  # the common case: no miss turn yet
+        if not turns:
+            return path
+        k = int(rnd() * len(turns))
+    else:
+        cands = [i for i, t in enumerate(turns) if t.funcs and (i == 0 or turns[i - 1].funcs)]
+        if not cands:
+            return path
+        k = cands[int(rnd() * len(cands))]
+    miss = MISS_FUNC_TURN if rnd() < p_miss_func else MISS_PARAM_TURN
+    tail = [t if t.source is None or t.source < k else Turn(t.funcs, t.tags, t.source + 1) for t in turns[k:]]
+    return Path(turns[:k] + (miss,) + tuple(tail), path.seed)

@@ -1,0 +1,657 @@
+"""Shop: an online store with a product catalog, one cart, coupons, orders, shipping and returns.
+
+Orders move processing -> shipped -> delivered; a processing order can be cancelled (stock
+goes back, the card is refunded), a delivered one accepts returns for 30 days. Cards are
+the customer's saved cards, named by their last four digits (``payment_card``).
+"""
+
+import math
+import random
+import re
+from typing import Any, Literal, NotRequired, TypedDict
+
+from magnet_graph.toolkit import Toolkit
+
+from ._data_b import CARD_BRANDS, CARRIERS, COUPONS, HUBS, PRODUCTS, add_days, address, person, random_day, unit
+
+__all__ = ["Shop"]
+
+RETURN_DAYS = 30
+FREE_SHIPPING_FROM = 35.0
+SHIPPING_FEE = 5.99
+ReturnReason = Literal["damaged", "wrong_item", "not_as_described", "no_longer_needed", "arrived_late"]
+
+
+# -- outputs --------------------------------------------------------------------------------
+
+class ProductHit(TypedDict):
+    product_id: str
+    name: str
+    price: float
+    currency: str
+    rating: float
+    in_stock: bool
+
+
+class ProductSearch(TypedDict):
+    query: str
+    products: list[ProductHit]
+
+
+class Product(TypedDict):
+    product_id: str
+    name: str
+    brand: str
+    category: str
+    description: str
+    price: float
+    currency: str
+    rating: float
+    stock: int
+
+
+class CartLine(TypedDict):
+    product_id: str
+    name: str
+    quantity: int
+    unit_price: float
+    line_total: float
+
+
+class Cart(TypedDict):
+    cart_id: str
+    items: list[CartLine]
+    subtotal: float
+    applied_coupon: str
+    percent_off: int
+    discount: float
+    shipping: float
+    total: float
+    currency: str
+    suggested_coupon_code: NotRequired[str]  # present when a better coupon fits the cart
+
+
+class Order(TypedDict):
+    order_id: str
+    placed_date: str
+    status: str
+    items: list[CartLine]
+    subtotal: float
+    discount: float
+    shipping: float
+    total: float
+    currency: str
+    shipping_address: str
+    payment_card: str
+    carrier: str
+    tracking_number: str
+    eta_date: str
+
+
+class OrderSummary(TypedDict):
+    order_id: str
+    placed_date: str
+    status: str
+    item_count: int
+    total: float
+    currency: str
+
+
+class OrderList(TypedDict):
+    orders: list[OrderSummary]
+
+
+class OrderCancellation(TypedDict):
+    order_id: str
+    status: str
+    refund_amount: float
+    currency: str
+    payment_card: str
+
+
+class Shipment(TypedDict):
+    order_id: str
+    carrier: str
+    tracking_number: str
+    status: str
+    eta_date: str
+    last_location: str
+
+
+class ReturnResult(TypedDict):
+    return_id: str
+    order_id: str
+    product_id: str
+    quantity: int
+    reason: str
+    refund_amount: float
+    currency: str
+    status: str
+    drop_off_by: str
+
+
+# -- the toolkit ------------------------------------------------------------------------------
+
+class Shop(Toolkit):
+    """An online store: search products, fill the cart, order, track, cancel and return."""
+
+    toolkit_name = "Shop"
+    description = "Search products, manage the cart and coupons, place, track, cancel and return orders."
+    hints = {
+        "search_products": (
+            "I'm looking for {query}; what do you have?",
+            "Find {query} under {max_price} dollars.",
+            "Search the store for {query}.",
+            "Do you sell any {query}?",
+        ),
+        "get_product": (
+            "Tell me more about product {product_id}.",
+            "How many of {product_id} are in stock, and what does it cost?",
+            "Show me the details of {product_id}.",
+        ),
+        "add_to_cart": (
+            "Put {quantity} of {product_id} in my cart.",
+            "Add {product_id} to the cart, quantity {quantity}.",
+            "I'll take {quantity} x {product_id}.",
+        ),
+        "remove_from_cart": (
+            "Take {product_id} out of my cart.",
+            "I changed my mind about {product_id}; remove it from the cart.",
+            "Drop {product_id} from my basket.",
+        ),
+        "view_cart": (
+            "What's in my cart right now?",
+            "Show me my basket and the total.",
+            "How much does my cart come to?",
+        ),
+        "apply_coupon": (
+            "Use the coupon code {coupon_code}.",
+            "I have a promo code, {coupon_code}; apply it please.",
+            "Can you redeem {coupon_code} on my cart?",
+        ),
+        "place_order": (
+            "Check out and ship it to {shipping_address}, paying with my card ending {payment_card}.",
+            "Place the order: deliver to {shipping_address}, card {payment_card}.",
+            "Go ahead and buy what's in the cart; send it to {shipping_address} and charge the card ending in "
+            "{payment_card}.",
+        ),
+        "list_orders": (
+            "What have I ordered recently?",
+            "Show me my {status} orders.",
+            "List my order history.",
+        ),
+        "get_order": (
+            "What's in order {order_id}?",
+            "Show me the details of my order {order_id}.",
+            "Pull up order {order_id} for me.",
+        ),
+        "cancel_order": (
+            "Cancel order {order_id}.",
+            "I no longer want order {order_id}; please call it off.",
+            "Stop order {order_id} before it ships and refund me.",
+        ),
+        "track_shipment": (
+            "Where is my package for order {order_id}?",
+            "When will order {order_id} arrive?",
+            "Track the delivery of {order_id}.",
+        ),
+        "return_item": (
+            "I want to return {product_id} from order {order_id} because it's {reason}.",
+            "Start a return for {product_id} in order {order_id}, reason: {reason}.",
+            "Send back {product_id} from {order_id} ({reason}).",
+        ),
+    }
+
+    # -- state ----------------------------------------------------------------------------
+    @classmethod
+    def default_state(cls) -> dict[str, Any]:
+        """Eight products, two saved cards, two coupons and two past orders (one delivered, one shipped)."""
+        rows = [(0, "P-1001", 179.0, 12), (1, "P-1002", 89.0, 0), (3, "P-1004", 12.99, 40), (9, "P-1010", 24.0, 3),
+                (10, "P-1011", 149.0, 5), (19, "P-1020", 42.0, 8), (21, "P-1022", 36.0, 15), (26, "P-1027", 29.0, 2)]
+        products = {pid: _product(pid, PRODUCTS[i], price, stock, 4.5) for i, pid, price, stock in rows}
+        state = {
+            "today": "2025-06-02",
+            "customer": {"name": "Maya Chen", "addresses": ["1420 Valencia Street, San Francisco, CA 94110"]},
+            "saved_cards": {"4242": {"payment_card": "4242", "brand": "Visa"},
+                            "5100": {"payment_card": "5100", "brand": "Mastercard"}},
+            "products": products,
+            "cart": {"cart_id": "CART-0001", "items": {}, "coupon": ""},
+            "coupons": {"WELCOME10": {"code": "WELCOME10", "percent": 10, "min_subtotal": 0.0, "expires": "2025-12-31"},
+                        "SPRING20": {"code": "SPRING20", "percent": 20, "min_subtotal": 150.0,
+                                     "expires": "2025-05-31"}},
+            "orders": {}, "returns": {}, "next_order": 1, "next_return": 1,
+        }
+        _past_order(state, [("P-1022", 1), ("P-1004", 2)], placed="2025-05-20", status="delivered", card="4242")
+        _past_order(state, [("P-1020", 1)], placed="2025-05-30", status="shipped", card="5100")
+        return state
+
+    @classmethod
+    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
+        """12-18 products with varied prices and stock, 1-3 saved cards, coupons and past orders."""
+        today = random_day(rng)
+        products: dict[str, dict[str, Any]] = {}
+        for row in sorted(rng.sample(range(len(PRODUCTS)), rng.randint(12, 18))):
+            pid = f"P-{rng.randrange(1000, 10000)}"
+            while pid in products:
+                pid = f"P-{rng.randrange(1000, 10000)}"
+            base = PRODUCTS[row][3] * rng.uniform(0.85, 1.15)
+            price = round(base) - 0.01 if base > 20 else round(base, 2)
+            stock = 0 if rng.random() < 0.1 else rng.choice((1, 2, 3, 8, 15, 25, 40))
+            products[pid] = _product(pid, PRODUCTS[row], price, stock, round(rng.uniform(3.4, 4.9), 1))
+        cards = {}
+        for _ in range(rng.randint(1, 3)):
+            last4 = f"{rng.randrange(10000):04d}"
+            cards[last4] = {"payment_card": last4, "brand": rng.choice(CARD_BRANDS)}
+        coupons = {}
+        for k, (code, pct, minimum) in enumerate([COUPONS[0]] + rng.sample(COUPONS[1:], rng.randint(1, 3))):
+            expires = add_days(today, rng.choice((20, 45, 90) if k == 0 else (-10, 20, 45, 90)))  # one always works
+            coupons[code] = {"code": code, "percent": pct, "min_subtotal": minimum, "expires": expires}
+        addresses = sorted({address(rng) for _ in range(rng.randint(1, 2))})
+        state = {"today": today, "customer": {"name": person(rng), "addresses": addresses}, "saved_cards": cards,
+                 "products": products,
+                 "cart": {"cart_id": f"CART-{rng.randrange(1000, 10000)}", "items": {}, "coupon": ""},
+                 "coupons": coupons, "orders": {}, "returns": {}, "next_order": rng.randrange(1, 400), "next_return": 1}
+        pids = list(products)
+        # a recent delivery (still returnable) and some of: an old one, one on its way, one not shipped yet
+        others = [("delivered", rng.randint(45, 90)), ("shipped", rng.randint(1, 3)), ("processing", rng.randint(0, 1))]
+        history = [("delivered", rng.randint(5, 20))] + rng.sample(others, rng.randint(1, 3))
+        for status, age in sorted(history, key=lambda h: -h[1]):
+            items = [(pid, rng.choice((1, 1, 2))) for pid in rng.sample(pids, rng.randint(1, 3))]
+            _past_order(state, items, placed=add_days(today, -age), status=status, card=rng.choice(list(cards)))
+        in_stock = [p for p, v in products.items() if v["stock"] >= 2]
+        for pid in rng.sample(in_stock, min(len(in_stock), rng.choice((0, 1, 1, 2)))):  # left in the cart last time
+            state["cart"]["items"][pid] = 1
+        return state
+
+    def candidates(self, tool: str, param: str) -> list[Any]:
+        """Search words that match products, existing ids in a usable status, saved cards and addresses."""
+        d = self.data
+        if param == "query":
+            words = {p["category"] for p in d["products"].values()}
+            words |= {p["tags"].split(";")[0] for p in d["products"].values()}
+            return sorted(words)
+        if param == "max_price":
+            return [50.0, 100.0, 200.0, 500.0]
+        if param == "quantity":
+            return [1, 1, 2]
+        if param == "status":
+            return ["processing", "shipped", "delivered"]
+        if param == "coupon_code":  # valid coupons the current cart qualifies for
+            subtotal = sum(line["line_total"] for line in self._lines())
+            return [c["code"] for c in d["coupons"].values()
+                    if c["expires"] >= d["today"] and (not subtotal or subtotal >= c["min_subtotal"])]
+        if param == "shipping_address":
+            return list(d["customer"]["addresses"])
+        if param == "payment_card":
+            return list(d["saved_cards"])
+        returnable = [o for o in d["orders"].values() if self._return_window_error(o) is None]
+        if tool == "return_item" and param in ("order_id", "product_id"):
+            if not returnable:
+                return []
+            o = returnable[0]
+            if param == "order_id":
+                return [o["order_id"]]
+            return [i["product_id"] for i in o["items"] if not i.get("returned")]
+        if param == "order_id":
+            if tool == "cancel_order":
+                return [o["order_id"] for o in d["orders"].values() if o["status"] == "processing"]
+            if tool == "track_shipment":
+                return [o["order_id"] for o in d["orders"].values() if o["status"] != "cancelled"]
+            return list(d["orders"])
+        if param == "product_id":
+            if tool == "add_to_cart":
+                return [p for p, v in d["products"].items() if v["stock"] > 0]
+            if tool == "remove_from_cart":
+                return list(d["cart"]["items"])
+            return list(d["products"])
+        return super().candidates(tool, param)
+
+    # -- internals --------------------------------------------------------------------------
+    def _lines(self) -> list[CartLine]:
+        products = self.data["products"]
+        out: list[CartLine] = []
+        for pid, qty in self.data["cart"]["items"].items():
+            p = products[pid]
+            out.append({"product_id": pid, "name": p["name"], "quantity": qty, "unit_price": p["price"],
+                        "line_total": round(p["price"] * qty, 2)})
+        return out
+
+    def _totals(self, lines: list[CartLine]) -> tuple[float, int, float, float, float]:
+        """subtotal, percent off, discount, shipping, total of the cart lines with the cart's coupon."""
+        subtotal = round(sum(line["line_total"] for line in lines), 2)
+        coupon = self.data["coupons"].get(self.data["cart"]["coupon"])
+        pct = coupon["percent"] if coupon and subtotal >= coupon["min_subtotal"] else 0
+        discount = round(subtotal * pct / 100, 2)
+        shipping = 0.0 if not lines or subtotal - discount >= FREE_SHIPPING_FROM else SHIPPING_FEE
+        return subtotal, pct, discount, shipping, round(subtotal - discount + shipping, 2)
+
+    def _order(self, order_id: str) -> dict[str, Any] | str:
+        o = self.data["orders"].get(order_id)
+        if o is None:
+            return f"Unknown order_id '{order_id}': list your orders to find the right id (e.g. 'ORD-0012')."
+        return o
+
+    def _return_window_error(self, o: dict[str, Any]) -> str | None:
+        if o["status"] != "delivered":
+            return f"Order {o['order_id']} is {o['status']}; items can be returned once the order is delivered."
+        last = add_days(o["delivered_date"], RETURN_DAYS)
+        if last < self.data["today"]:
+            return f"The {RETURN_DAYS}-day return window of order {o['order_id']} closed on {last}."
+        return None
+
+    # -- tools ------------------------------------------------------------------------------
+    def search_products(self, query: str, max_price: float = 0.0) -> ProductSearch:
+        """Search the catalog by keywords (name, brand, category), optionally under a price.
+
+        Args:
+            query: Keywords, e.g. "coffee grinder" or "camping".
+            max_price: Highest price in USD; 0 means no limit.
+
+        Returns:
+            Up to 10 matching products, each with its product_id, price, rating and whether it is in stock.
+        """
+        if (isinstance(max_price, bool) or not isinstance(max_price, (int, float)) or not math.isfinite(max_price)
+                or max_price < 0):
+            return {"error": f"Invalid max_price {max_price!r}: give a price in USD, or 0 for no limit."}
+        words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"[a-z0-9]+", str(query).lower())]
+        if not words:
+            return {"error": "The search query is empty: give a few keywords such as 'headphones'."}
+        hits: list[ProductHit] = []
+        for p in self.data["products"].values():
+            text = f"{p['name']} {p['brand']} {p['category']} {p['tags']}".lower()
+            if all(w in text for w in words) and (not max_price or p["price"] <= max_price):
+                hits.append({"product_id": p["product_id"], "name": p["name"], "price": p["price"], "currency": "USD",
+                             "rating": p["rating"], "in_stock": p["stock"] > 0})
+        return {"query": query, "products": hits[:10]}
+
+    def get_product(self, product_id: str) -> Product:
+        """Get a product's full details, including price and stock.
+
+        Args:
+            product_id: Product id from the search results, e.g. "P-1001".
+
+        Returns:
+            The product's name, brand, category, description, price, rating and units in stock.
+        """
+        p = self.data["products"].get(product_id)
+        if p is None:
+            return {"error": f"Unknown product_id '{product_id}': search the catalog to find the right id."}
+        return {"product_id": product_id, "name": p["name"], "brand": p["brand"], "category": p["category"],
+                "description": f"{p['name']} by {p['brand']}, in {p['category']} ({p['tags'].replace(';', ',')}).",
+                "price": p["price"], "currency": "USD", "rating": p["rating"], "stock": p["stock"]}
+
+    def add_to_cart(self, product_id: str, quantity: int = 1) -> Cart:
+        """Add units of a product to the shopping cart.
+
+        Args:
+            product_id: Product id from the search results.
+            quantity: Number of units to add (1-10).
+
+        Returns:
+            The updated cart with its cart_id, items and totals.
+        """
+        p = self.data["products"].get(product_id)
+        if p is None:
+            return {"error": f"Unknown product_id '{product_id}': search the catalog to find the right id."}
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 10:
+            return {"error": f"Invalid quantity {quantity!r}: give a whole number from 1 to 10."}
+        items = self.data["cart"]["items"]
+        want = items.get(product_id, 0) + quantity
+        if p["stock"] == 0:
+            return {"error": f"{p['name']} ({product_id}) is out of stock."}
+        if want > p["stock"]:
+            return {"error": f"Only {p['stock']} of {p['name']} ({product_id}) left in stock; "
+                             f"the cart would hold {want}. Choose a smaller quantity."}
+        items[product_id] = want
+        return self.view_cart()
+
+    def remove_from_cart(self, product_id: str) -> Cart:
+        """Remove a product (all its units) from the shopping cart.
+
+        Args:
+            product_id: Product id of an item in the cart.
+
+        Returns:
+            The updated cart.
+        """
+        if product_id not in self.data["cart"]["items"]:
+            return {"error": f"Product '{product_id}' is not in the cart: view the cart to see its items."}
+        del self.data["cart"]["items"][product_id]
+        return self.view_cart()
+
+    def view_cart(self) -> Cart:
+        """Show the shopping cart with subtotal, coupon discount, shipping and total.
+
+        Returns:
+            The cart's cart_id, items and totals in USD (shipping is free from 35 USD), and a
+            suggested_coupon_code when a coupon would lower the total.
+        """
+        lines = self._lines()
+        subtotal, pct, discount, shipping, total = self._totals(lines)
+        cart: Cart = {"cart_id": self.data["cart"]["cart_id"], "items": lines, "subtotal": subtotal,
+                      "applied_coupon": self.data["cart"]["coupon"] if pct else "", "percent_off": pct,
+                      "discount": discount, "shipping": shipping, "total": total, "currency": "USD"}
+        today = self.data["today"]
+        better = [c for c in self.data["coupons"].values()
+                  if c["expires"] >= today and c["min_subtotal"] <= subtotal and c["percent"] > pct]
+        if lines and better:
+            cart["suggested_coupon_code"] = max(better, key=lambda c: (c["percent"], c["code"]))["code"]
+        return cart
+
+    def apply_coupon(self, coupon_code: str) -> Cart:
+        """Apply a coupon code to the cart (one coupon at a time; a new one replaces the old).
+
+        Args:
+            coupon_code: Coupon code, e.g. "WELCOME10".
+
+        Returns:
+            The cart with the coupon applied: percentage off, discount and new total.
+        """
+        code = coupon_code
+        c = self.data["coupons"].get(str(code).strip().upper())
+        if c is None:
+            return {"error": f"Coupon '{code}' does not exist: check the spelling of the code."}
+        if c["expires"] < self.data["today"]:
+            return {"error": f"Coupon {c['code']} expired on {c['expires']}."}
+        lines = self._lines()
+        if not lines:
+            return {"error": "The cart is empty: add products before applying a coupon."}
+        subtotal = round(sum(line["line_total"] for line in lines), 2)
+        if subtotal < c["min_subtotal"]:
+            return {"error": f"Coupon {c['code']} needs a subtotal of at least {c['min_subtotal']:.2f} USD; "
+                             f"the cart is at {subtotal:.2f} USD."}
+        self.data["cart"]["coupon"] = c["code"]
+        return self.view_cart()
+
+    def place_order(self, shipping_address: str, payment_card: str) -> Order:
+        """Buy everything in the cart: ship it to an address and charge a saved card.
+
+        Args:
+            shipping_address: Full delivery address: street and number, city, postal code.
+            payment_card: Last four digits of the saved card to charge, e.g. "4242".
+
+        Returns:
+            The new order with its order_id, items, total charged and estimated delivery date.
+        """
+        lines = self._lines()
+        if not lines:
+            return {"error": "The cart is empty: add products before placing an order."}
+        addr = str(shipping_address).strip()
+        if len(addr) < 12 or not re.search(r"\d", addr) or "," not in addr:
+            return {"error": f"Incomplete shipping_address '{shipping_address}': give street and number, city "
+                             "and postal code."}
+        digits = re.findall(r"\d", str(payment_card))
+        card = "".join(digits[-4:])
+        if card not in self.data["saved_cards"]:
+            known = ", ".join(self.data["saved_cards"])
+            return {"error": f"No saved card ending in {payment_card}: your saved cards end in {known}."}
+        products = self.data["products"]
+        for line in lines:
+            if line["quantity"] > products[line["product_id"]]["stock"]:
+                return {"error": f"Only {products[line['product_id']]['stock']} of {line['name']} left: "
+                                 "lower the quantity in the cart."}
+        for line in lines:
+            products[line["product_id"]]["stock"] -= line["quantity"]
+        subtotal, pct, discount, shipping, total = self._totals(lines)
+        oid = f"ORD-{self.data['next_order']:04d}"
+        self.data["next_order"] += 1
+        today = self.data["today"]
+        order = {"order_id": oid, "placed_date": today, "status": "processing", "items": lines, "subtotal": subtotal,
+                 "discount": discount, "discount_percent": pct, "shipping": shipping, "total": total, "currency": "USD",
+                 "shipping_address": addr, "payment_card": card,
+                 "carrier": CARRIERS[int(unit("carrier", oid, today) * len(CARRIERS))],
+                 "tracking_number": _tracking(oid, today), "eta_date": add_days(today, 3 + int(unit("eta", oid) * 4)),
+                 "delivered_date": ""}
+        self.data["orders"][oid] = order
+        self.data["cart"]["items"], self.data["cart"]["coupon"] = {}, ""
+        return {k: order[k] for k in Order.__annotations__}
+
+    def list_orders(
+        self, status: Literal["all", "processing", "shipped", "delivered", "cancelled"] = "all"
+    ) -> OrderList:
+        """List the customer's orders, newest first.
+
+        Args:
+            status: Only orders with this status; "all" lists every order.
+
+        Returns:
+            One summary per order with its order_id, date, status, item count and total.
+        """
+        orders: list[OrderSummary] = [
+            {"order_id": o["order_id"], "placed_date": o["placed_date"], "status": o["status"],
+             "item_count": sum(i["quantity"] for i in o["items"]), "total": o["total"], "currency": o["currency"]}
+            for o in reversed(self.data["orders"].values()) if status == "all" or o["status"] == status]
+        return {"orders": orders}
+
+    def get_order(self, order_id: str) -> Order:
+        """Get the full details of an order.
+
+        Args:
+            order_id: Order id, e.g. "ORD-0012".
+
+        Returns:
+            The order's status, items, totals, shipping address, card and estimated delivery date.
+        """
+        o = self._order(order_id)
+        if isinstance(o, str):
+            return {"error": o}
+        return {k: o[k] for k in Order.__annotations__}
+
+    def cancel_order(self, order_id: str) -> OrderCancellation:
+        """Cancel an order that has not shipped yet; its stock is released and the card refunded in full.
+
+        Args:
+            order_id: Order id of a processing order.
+
+        Returns:
+            The cancelled order's refund_amount and the card refunded.
+        """
+        o = self._order(order_id)
+        if isinstance(o, str):
+            return {"error": o}
+        if o["status"] == "cancelled":
+            return {"error": f"Order {order_id} is already cancelled."}
+        if o["status"] != "processing":
+            return {"error": f"Order {order_id} is already {o['status']} and cannot be cancelled; "
+                             "return the items after delivery instead."}
+        for line in o["items"]:
+            p = self.data["products"].get(line["product_id"])
+            if p is not None:
+                p["stock"] += line["quantity"]
+        o["status"] = "cancelled"
+        return {"order_id": order_id, "status": "cancelled", "refund_amount": o["total"], "currency": o["currency"],
+                "payment_card": o["payment_card"]}
+
+    def track_shipment(self, order_id: str) -> Shipment:
+        """Track the delivery of an order.
+
+        Args:
+            order_id: Order id to track.
+
+        Returns:
+            The carrier, tracking_number, shipping status, estimated delivery date and last known location.
+        """
+        o = self._order(order_id)
+        if isinstance(o, str):
+            return {"error": o}
+        if o["status"] == "cancelled":
+            return {"error": f"Order {order_id} was cancelled; there is no shipment to track."}
+        status, where = {
+            "processing": ("label_created", "Warehouse, " + HUBS[int(unit("hub", order_id) * len(HUBS))]),
+            "shipped": ("in_transit", HUBS[int(unit("hub", order_id) * len(HUBS))]),
+            "delivered": ("delivered", o["shipping_address"].split(",")[-2].strip()),
+        }[o["status"]]
+        return {"order_id": order_id, "carrier": o["carrier"], "tracking_number": o["tracking_number"],
+                "status": status, "eta_date": o["delivered_date"] or o["eta_date"], "last_location": where}
+
+    def return_item(self, order_id: str, product_id: str, reason: ReturnReason) -> ReturnResult:
+        """Start a return of one product (all its units) from a delivered order, within 30 days of delivery.
+
+        Args:
+            order_id: Order id of a delivered order.
+            product_id: Product id of the item to send back.
+            reason: Why the item is returned.
+
+        Returns:
+            The return_id, the refund_amount the card will get once the parcel arrives, and the drop-off deadline.
+        """
+        o = self._order(order_id)
+        if isinstance(o, str):
+            return {"error": o}
+        bad = self._return_window_error(o)
+        if bad:
+            return {"error": bad}
+        line = next((i for i in o["items"] if i["product_id"] == product_id), None)
+        if line is None:
+            ids = ", ".join(i["product_id"] for i in o["items"])
+            return {"error": f"Product '{product_id}' is not in order {order_id}: it contains {ids}."}
+        if line.get("returned"):
+            return {"error": f"{line['name']} from order {order_id} is already being returned ({line['returned']})."}
+        rid = f"RET-{self.data['next_return']:04d}"
+        self.data["next_return"] += 1
+        refund = round(line["line_total"] * (100 - o.get("discount_percent", 0)) / 100, 2)
+        line["returned"] = rid
+        self.data["returns"][rid] = {"return_id": rid, "order_id": order_id, "product_id": product_id,
+                                     "quantity": line["quantity"], "reason": reason, "refund_amount": refund}
+        return {"return_id": rid, "order_id": order_id, "product_id": product_id, "quantity": line["quantity"],
+                "reason": reason, "refund_amount": refund, "currency": o["currency"], "status": "return_requested",
+                "drop_off_by": add_days(self.data["today"], 14)}
+
+
+def _product(pid: str, row: tuple[str, str, str, float, str], price: float, stock: int,
+             rating: float) -> dict[str, Any]:
+    name, category, brand, _, tags = row
+    return {"product_id": pid, "name": name, "brand": brand, "category": category, "tags": tags, "price": price,
+            "rating": rating, "stock": stock}
+
+
+def _tracking(order_id: str, day: str) -> str:
+    return f"1Z{int(unit('trk', order_id, day) * 1e15):015d}{int(unit('trk2', order_id) * 10)}"
+
+
+def _past_order(state: dict[str, Any], items: list[tuple[str, int]], *, placed: str, status: str, card: str) -> None:
+    """Add an order placed before today (delivered or shipped) to ``state``."""
+    lines = []
+    for pid, qty in items:
+        p = state["products"][pid]
+        lines.append({"product_id": pid, "name": p["name"], "quantity": qty, "unit_price": p["price"],
+                      "line_total": round(p["price"] * qty, 2)})
+    subtotal = round(sum(x["line_total"] for x in lines), 2)
+    shipping = 0.0 if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
+    oid = f"ORD-{state['next_order']:04d}"
+    state["next_order"] += 1
+    eta = add_days(placed, 3 + int(unit("eta", oid) * 4))
+    if status == "delivered":  # delivered by yesterday at the latest
+        eta = min(eta, add_days(state["today"], -1))
+    elif eta <= state["today"]:  # still on its way
+        eta = add_days(state["today"], 1)
+    if status == "processing":  # not shipped yet: its stock is already set aside
+        for pid, qty in items:
+            state["products"][pid]["stock"] = max(state["products"][pid]["stock"], qty) - qty
+    state["orders"][oid] = {
+        "order_id": oid, "placed_date": placed, "status": status, "items": lines, "subtotal": subtotal,
+        "discount": 0.0, "discount_percent": 0, "shipping": shipping, "total": round(subtotal + shipping, 2),
+        "currency": "USD", "shipping_address": state["customer"]["addresses"][0], "payment_card": card,
+        "carrier": CARRIERS[int(unit("carrier", oid, placed) * len(CARRIERS))],
+        "tracking_number": _tracking(oid, placed),
+        "eta_date": eta, "delivered_date": eta if status == "delivered" else ""}
