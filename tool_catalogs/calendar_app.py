@@ -499,7 +499,7 @@ class Calendar(Toolkit):
             if start + duration_minutes <= s:
                 break
             if e > start:
-                start = e
+                start = -(-e // 15) * 15
         if start + duration_minutes > hi:
             return _error(f"No free {duration_minutes}-minute slot on {date} between {earliest_time} and {latest_time}; "
                           "try another day or a shorter duration.")

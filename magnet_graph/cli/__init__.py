@@ -42,7 +42,7 @@ for _name in _COMMANDS:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI, turning MagnetError into one clear line."""
     try:
-        cli.main(args=argv, prog_name="magnet", standalone_mode=False)
+        rv = cli.main(args=argv, prog_name="magnet", standalone_mode=False)
     except MagnetError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    if isinstance(rv, int) and rv:
+        sys.exit(rv)
 
 
 if __name__ == "__main__":  # pragma: no cover

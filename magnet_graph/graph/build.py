@@ -164,7 +164,7 @@ def _build(
             toolkit=t.toolkit,
             description=t.description,
             n_params=len(t.properties),
-            has_returns=bool(idx.outs[index_of[t.name]]),
+            has_returns=t.returns is not None,
         )
     for i, g in sorted(set(edges) | set(verdicts)):
         v = verdicts.get((i, g))

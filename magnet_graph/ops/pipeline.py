@@ -150,7 +150,10 @@ class PathSampler:
             raise PathError(f"slot={slot!r}, attempt={attempt!r}: both must be integers >= 0")
         w, version = divmod(slot, 2) if self.do_split else (slot, 0)
         rng = walk_rng(self.seed, w, attempt)
-        path = self.walker.walk(w, rng=rng, seed=path_seed(self.seed, slot, attempt))
+        # after RESEAT_AFTER failed attempts the walk starts elsewhere: a start node whose
+        # paths cannot be translated must not leave the slot empty
+        start_w = w if attempt < RESEAT_AFTER else w + attempt * 7919
+        path = self.walker.walk(start_w, rng=rng, seed=path_seed(self.seed, slot, attempt))
         if path is None:
             return None
         rnd = rng.random
@@ -161,6 +164,9 @@ class PathSampler:
         if version == 1:
             path = _split(path, self.p_miss_func, rnd)
         return path
+
+
+RESEAT_AFTER = 4  # attempts from the slot's own start node before trying other starts
 
 
 def path_for_slot(

@@ -146,7 +146,7 @@ async def translate_path(
         if f not in catalog:
             raise TranslationError("unknown_function", f)
     toolkits = list(dict.fromkeys(catalog.tool(f).toolkit for f in funcs))
-    conv = _Conversation(catalog, toolkits, derive_seed(seed, "env"))
+    conv = _Conversation(catalog, toolkits, seed)  # replay rebuilds the environment from the record seed
     base_tools = offered_tools(catalog, funcs, rng=random.Random(derive_seed(seed, "tools")))
     ident_names = _identifier_names(catalog.tools) if len(catalog) <= 2000 else _identifier_names(base_tools)
     offered_union: dict[str, Tool] = {t.name: t for t in base_tools}
@@ -221,7 +221,6 @@ async def translate_path(
 
     record = {
         "schema_version": 1,
-        "id": "",
         "seed": seed,
         "slot": slot,
         "catalogs": list(catalog_ids),
@@ -243,12 +242,11 @@ async def translate_path(
         },
         "verification": {"passed": True, "checks": list(CHECKS), "failures": []},
     }
-    record["id"] = content_id(record)
     if verify:
-        failures = verify_record(record, catalog)
+        failures = verify_record(record, catalog)  # before the id is set: the id check is skipped
         if failures:
             raise TranslationError(failures[0].split(":", 1)[0], failures[0])
-    return record
+    return {"schema_version": 1, "id": content_id(record), **{k: v for k, v in record.items() if k != "schema_version"}}
 
 
 CHECKS = ("calls", "schema", "execution", "grounding", "requests", "replay")

@@ -215,8 +215,10 @@ class OfflineBackend:
                 if ref is not None:
                     planned.args[pname] = ref
                     continue
-                # (b) a value from an earlier turn's output, referred to indirectly
-                got = self._from_history(ctx, name, pname, pschema, rng)
+                # (b) a value from an earlier turn's output, referred to indirectly (on a retry,
+                # sometimes not: the earlier value may be what made the call fail)
+                retry = ctx.feedback is not None and rng.random() < 0.5
+                got = None if retry else self._from_history(ctx, name, pname, pschema, rng)
                 if got is not None:
                     value, phrase = got
                     planned.args[pname] = value
@@ -284,6 +286,11 @@ class OfflineBackend:
             cands = ctx.env.candidates(tool.name, pname)
         except Exception:  # a user toolkit's candidates() must not stop the run
             cands = []
+        if not cands and pschema.get("type") == "array" and pname.endswith("s"):
+            try:  # ``device_ids`` -> the state's ``device_id`` values
+                cands = ctx.env.candidates(tool.name, pname[:-1])
+            except Exception:
+                cands = []
         if cands:
             picked = _fit(pschema, cands, rng)
             if picked is not _SKIP:

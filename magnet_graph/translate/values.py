@@ -22,6 +22,8 @@ from typing import Any, Callable, Mapping
 
 from ..types import Tool
 from . import vocab as V
+from .vocab import desc_options as _desc_options
+from .vocab import param_tokens, value_kind
 
 __all__ = ["generate_value", "format_value", "humanize_param", "value_kind", "param_tokens"]
 
@@ -30,19 +32,11 @@ _MAX_DEPTH = 8
 # ------------------------------------------------------------------------------------------
 # names
 # ------------------------------------------------------------------------------------------
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])")
-_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _ACRONYMS = {
     "id": "ID", "ids": "IDs", "url": "URL", "urls": "URLs", "uri": "URI", "api": "API", "iata": "IATA",
     "cvv": "CVV", "uuid": "UUID", "sku": "SKU", "ip": "IP", "pin": "PIN", "usd": "USD", "sms": "SMS",
     "html": "HTML", "json": "JSON", "csv": "CSV", "pdf": "PDF", "vin": "VIN", "iban": "IBAN", "otp": "OTP",
 }
-
-
-@lru_cache(maxsize=8192)
-def param_tokens(name: str) -> tuple[str, ...]:
-    """Lower-case word tokens of an identifier: ``fromAccountId`` -> ``('from', 'account', 'id')``."""
-    return tuple(t.lower() for t in _NON_ALNUM.split(_CAMEL.sub(" ", name)) if t)
 
 
 @lru_cache(maxsize=8192)
@@ -75,248 +69,6 @@ def _item_name(name: str) -> str:
     if not toks:
         return name
     return "_".join(toks[:-1] + (_singular(toks[-1]),))
-
-
-# ------------------------------------------------------------------------------------------
-# kinds: what a parameter is, from its name, format and description
-# ------------------------------------------------------------------------------------------
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-# Strong cues in a parameter's description (checked before the name).
-_DESC_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_rx(r"(?i)\biata\b|airport code|\b(?:3|three)[- ]letter|in three letters"), "airport"),
-    (_rx(r"MM/YY"), "expiry"),
-    (_rx(r"(?i)yyyy-mm-dd"), "date"),
-    (_rx(r"(?i)hh:mm\s*(?:am/pm|am|pm)"), "time12"),
-    (_rx(r"(?i)\bhh:mm"), "time"),
-    (_rx(r"(?i)zip ?code|postal code"), "zip"),
-    (_rx(r"(?i)\bemail address"), "email"),
-    (_rx(r"(?i)directory path|path (?:of|to) the (?:directory|folder)"), "folder"),
-    (_rx(r"(?i)file or directory|name of the (?:new )?file\b|\bfile name"), "file"),
-    (_rx(r"(?i)street, city"), "address"),
-    (_rx(r"(?i)\bstock symbols?\b|\bticker"), "stock"),
-    (_rx(r"(?i)\bname of the company|company name"), "company"),
-)
-
-# Name rules for strings: (regex over the snake-case name, kind), first match wins.
-_STRING_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (_rx(p), k)
-    for p, k in (
-        (r"(^|_)ids?$|(^|_)identifier$", "id"),
-        (r"^(include|is|has|enable|enabled|show|allow|use)_", "flag"),
-        (r"e_?mail", "email"),
-        (r"pass_?word|passwd|pwd|passcode|passphrase", "password"),
-        (r"token|secret|api_?key|auth_?key", "token"),
-        (r"phone|mobile|telephone|(^|_)tel$|fax", "phone"),
-        (r"(^|_)ip(_|$)|ipv[46]", "ip"),
-        (r"url|uri$|(^|_)link|website|homepage|endpoint", "url"),
-        (r"uuid|guid", "uuid"),
-        (r"time_?zone|(^|_)tz$", "timezone"),
-        (r"birth|(^|_)dob$", "dob"),
-        (r"expir", "expiry"),
-        (r"first_?name|given_name|(^|_)fname", "first_name"),
-        (r"last_?name|surname|family_name|(^|_)lname", "last_name"),
-        (r"user_?name|(^|_)login$|(^|_)handle$|screen_name|(^|_)user$|(^|_)mention", "username"),
-        (r"(full|cardholder|holder|passenger|recipient|contact|customer|owner|author|sender|guest|"
-         r"attendee|traveler|traveller|person|employee|driver|patient|member|assignee|friend)_?name", "full_name"),
-        (r"(^|_)(recipient|attendee|assignee|contact|guest|participant|invitee|person|friend|owner|"
-         r"passenger|traveler|traveller|customer|payee)s?$", "full_name"),
-        (r"(^|_)file|filename|attachment|document", "file"),
-        (r"folder|(^|_)dir(ectory)?(_|$)|dirname|directory", "folder"),
-        (r"(^|_)path$", "path"),
-        (r"airport|iata", "airport"),
-        (r"flight_?(number|no|num|code)", "flight_number"),
-        (r"zip|postal|postcode", "zip"),
-        (r"country_?code", "country_code"),
-        (r"country|(^|_)nation", "country"),
-        (r"currency", "currency"),
-        (r"lang(uage)?_?code|locale", "language_code"),
-        (r"language|(^|_)lang$", "language"),
-        (r"(^|_)city|cities|(^|_)town", "city"),
-        (r"address|street", "address"),
-        (r"(^|_)(location|origin|destination|place|venue|departure|arrival|from|to|start_location|"
-         r"end_location|pickup|dropoff)$", "city"),
-        (r"datetime|date_?time|timestamp|_at$", "datetime"),
-        (r"(^|_)date|date$|dates|(^|_)day$|deadline|(^|_)due|check_?in|check_?out|(^|_)since$|(^|_)until$|after$|before$", "date"),
-        (r"time$|^time|(^|_)clock", "time"),
-        (r"card_?(number|no|num)|credit_?card$", "card_number"),
-        (r"passport", "passport"),
-        (r"hotel", "hotel"),
-        (r"(^|_)room", "room"),
-        (r"device|appliance|(^|_)light$|(^|_)lamp$", "device"),
-        (r"subject", "subject"),
-        (r"title|headline|(^|_)event(_name)?$|meeting(_name)?$|(^|_)topic$", "title"),
-        (r"message|(^|_)body|content|(^|_)text|comment|(^|_)notes?$|description|details|reason|resolution|"
-         r"review|feedback|caption|(^|_)bio$|remark|instruction|reply|answer|prompt|summary|issue|memo", "message"),
-        (r"expression|formula|equation", "expression"),
-        (r"pattern|keyword|(^|_)term$|phrase|(^|_)word$", "keyword"),
-        (r"query|search|(^|_)q$|lookup", "query"),
-        (r"product|item_?name|(^|_)item$|merchandise", "product"),
-        (r"company|organi[sz]ation|(^|_)org$|employer|brand|merchant|vendor|business", "company"),
-        (r"stock|symbol|ticker", "stock"),
-        (r"sector|industry", "sector"),
-        (r"colou?r", "color"),
-        (r"(^|_)(tag|tags|label|labels|hashtag|hashtags)$", "tag"),
-        (r"categor|genre|department", "category"),
-        (r"(^|_)status$", "status"),
-        (r"unit", "unit"),
-        (r"travel_?class|cabin|seat_?class|(^|_)class$", "travel_class"),
-        (r"insurance", "insurance"),
-        (r"species|breed|(^|_)pet$", "species"),
-        (r"version", "version"),
-        (r"host(name)?$|domain", "hostname"),
-        (r"(^|_)(coupon|promo|discount|voucher)", "promo"),
-        (r"(^|_)(id|ids|identifier|number|no|num|ref|reference|confirmation|code|sku|account|key)$", "id"),
-        (r"(^|_)name$|(^|_)names$", "name"),
-    )
-)
-
-# Name rules for numbers (integer and number).
-_NUMBER_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (_rx(p), k)
-    for p, k in (
-        (r"cvv|cvc|verification_?number|security_?code", "cvv"),
-        (r"(^|_)(pin|otp)$", "pin"),
-        (r"zip|postal", "zip"),
-        (r"lat(itude)?$", "lat"),
-        (r"(^|_)(lon|lng|long|longitude)$", "lon"),
-        (r"percent|pct|threshold|humidity|tax_?rate|discount", "percent"),
-        (r"(^|_)ratio|probability|fraction|opacity|(^|_)alpha$|position$", "fraction"),
-        (r"gallon|liter|litre|fuel|weight|(^|_)kg$|pounds|lbs", "measure"),
-        (r"bag|luggage|suitcase", "quantity"),
-        (r"amount|price|cost|balance|budget|fee|total|salary|payment|deposit|withdraw|fund|fare|(^|_)tip|"
-         r"income|expense|spend|revenue|credit|debit|charge|refund|value_usd", "money"),
-        (r"(^|_)temp(erature)?|degrees|celsius|fahrenheit", "temperature"),
-        (r"fan|level|volume|brightness|intensity|(^|_)power$", "level"),
-        (r"speed|velocity|mph|kmh", "speed"),
-        (r"(^|_)year", "year"),
-        (r"(^|_)month", "month"),
-        (r"(^|_)day$|(^|_)day_of", "day"),
-        (r"(^|_)hour$", "hour"),
-        (r"(^|_)minute$", "minute"),
-        (r"duration|minutes|mins$|hours|seconds|timeout|interval|delay", "duration"),
-        (r"distance|radius|(^|_)miles|(^|_)km|kilomet|meters|length|height|width|depth|elevation|altitude", "distance"),
-        (r"(^|_)age$", "age"),
-        (r"rating|stars|(^|_)score", "rating"),
-        (r"priority|severity|urgency", "priority"),
-        (r"precision|decimals|decimal_places|digits", "precision"),
-        (r"(^|_)lines?$", "lines"),
-        (r"limit|max_?results|top_?[kn]$|page_?size|per_?page|(^|_)size$|(^|_)k$|num_?results|max_?items", "limit"),
-        (r"(^|_)(page|offset|index|start)$", "page"),
-        (r"quantity|qty|(^|_)num$|(^|_)num_|number_of|(^|_)counts?$|copies|guests|people|adults|children|passengers|seats|"
-         r"nights|tickets|items|shares|units|times|repeat|attempts|days|weeks|(^|_)n$", "quantity"),
-        (r"exponent|(^|_)power|degree", "exponent"),
-        (r"(^|_)(id|ids|identifier|no|number_id|ref)$|_id$|account", "id"),
-    )
-)
-
-
-# Options written in descriptions ("[Enum]: a, b", "Options are: a, b", "(Buy/Sell)").
-_ENUM_MARK = re.compile(r"(?i)\[enum\]\s*:?\s*(.+)$")
-_OPTIONS_MARK = re.compile(
-    r"(?i)\b(?:options are|the options|one of|possible values are|valid values are|must be one of)\s*:?\s*([^.]+)"
-)
-_PAREN_OPTIONS = re.compile(r"\(([A-Za-z_]+(?:\s*(?:/|\bor\b)\s*[A-Za-z_]+)+)\)")
-_OPTION_ITEM = re.compile(r"[\"']?([A-Za-z0-9_][A-Za-z0-9_ -]{0,24}?)[\"']?\s*(?:,|$|\bor\b|/)")
-_EXAMPLE = re.compile(r"(?i)(?:such as|e\.g\.,?|for example,?)\s+'([^'\s]{2,30})'")
-_RANGE = re.compile(r"(?i)(?:from|between)\s+(-?\d+(?:\.\d+)?)\s+(?:to|and)\s+(-?\d+(?:\.\d+)?)")
-_MULTIPLE = re.compile(r"(?i)multiple of (\d+(?:\.\d+)?)")
-_QUOTED_FOR = re.compile(r"'([^'\s]{1,12})' for ")
-_OPTIONS_NAMES = re.compile(r"type|mode|kind|option|status|class|action|direction|side|method|grant")
-
-
-@lru_cache(maxsize=4096)
-def _desc_options(name: str, desc: str) -> tuple[str, ...]:
-    """Allowed values written in a description, or ``()``."""
-    if not desc:
-        return ()
-    m = _ENUM_MARK.search(desc) or _OPTIONS_MARK.search(desc)
-    if m is None:
-        quoted = _QUOTED_FOR.findall(desc)
-        if len(quoted) >= 2:
-            return tuple(dict.fromkeys(quoted))
-    if m is None and _OPTIONS_NAMES.search(name.lower()):
-        m = _PAREN_OPTIONS.search(desc)
-        if m is not None:
-            return tuple(o.strip() for o in re.split(r"\s*(?:/|\bor\b)\s*", m.group(1)) if o.strip())
-    if m is None:
-        return ()
-    text = m.group(1).strip().strip("[]").rstrip(".")
-    opts = [o.strip().strip("\"'").strip() for o in text.replace("[", "").replace("]", "").split(",")]
-    opts = [o for o in opts if o and len(o) <= 25 and "\n" not in o]
-    return tuple(opts) if len(opts) >= 2 else ()
-
-
-@lru_cache(maxsize=8192)
-def value_kind(name: str, typ: str = "string", fmt: str = "", desc: str = "", tool_text: str = "") -> str:
-    """What a parameter holds (``email``, ``city``, ``money``, ``file`` ...), from its name,
-    JSON type, format and description; ``tool_text`` is the tool's own name and description.
-
-    >>> value_kind("travel_from", "string", "", "The 3 letter code of the departing airport")
-    'airport'
-    """
-    snake = "_".join(param_tokens(name))
-    if typ in ("integer", "number"):
-        if re.search(r"(?i)between 0(?:\.0)? and 1(?:\.0)?\b", desc):
-            return "fraction"
-        for rx, kind in _NUMBER_RULES:
-            if rx.search(snake):
-                return kind
-        return "number"
-    fmt = fmt.lower()
-    if fmt:
-        kind = _FORMAT_KINDS.get(fmt)
-        if kind:
-            return kind
-    for rx, kind in _DESC_CUES:
-        if rx.search(desc):
-            if kind == "date" and ("birth" in desc.lower() or "birth" in snake or snake == "dob"):
-                return "dob"
-            return kind
-    for rx, kind in _STRING_RULES:
-        if rx.search(snake):
-            if kind == "city" and re.search(r"(?i)\biata\b|airport", tool_text + " " + desc):
-                return "airport"
-            if kind == "name":
-                return _name_kind(desc + " " + tool_text)
-            if kind == "id" and "account" in snake and "iban" in desc.lower():
-                return "iban"
-            return kind
-    low = desc.lower()
-    for word, kind in (("city", "city"), ("email", "email"), ("country", "country"), ("currency", "currency"),
-                       ("directory", "folder"), ("folder", "folder"), ("file", "file"), ("url", "url"),
-                       ("phone", "phone"), ("company", "company"), ("date", "date")):
-        if word in low:
-            return kind
-    return "word"
-
-
-_FORMAT_KINDS = {
-    "email": "email", "idn-email": "email", "date": "date", "time": "time_iso", "date-time": "datetime_iso",
-    "uri": "url", "url": "url", "iri": "url", "uri-reference": "url", "uuid": "uuid", "hostname": "hostname",
-    "idn-hostname": "hostname", "ipv4": "ip", "ipv6": "ipv6", "phone": "phone", "password": "password",
-}
-
-
-def _name_kind(text: str) -> str:
-    low = text.lower()
-    for words, kind in (
-        (("company", "stock", "ticker"), "company"),
-        (("pet",), "pet_name"),
-        (("file",), "file"),
-        (("directory", "folder"), "folder"),
-        (("city", "town"), "city"),
-        (("product", "item"), "product"),
-        (("event", "meeting", "playlist", "project", "task", "list", "album", "channel", "group"), "title"),
-        (("hotel",), "hotel"),
-        (("device",), "device"),
-        (("room",), "room"),
-    ):
-        if any(re.search(r"\b" + w + r"s?\b", low) for w in words):
-            return kind
-    return "full_name"
 
 
 # ------------------------------------------------------------------------------------------
