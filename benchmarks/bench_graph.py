@@ -58,6 +58,7 @@ def run_one(n: int, seed: int) -> dict:
 
 
 def main() -> None:
+    """Run each size in a subprocess, print a table, write ``benchmarks/results/graph.json``."""
     ap = argparse.ArgumentParser(description="Time build_graph on synthetic catalogs.")
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000, 16000])
     ap.add_argument("--seed", type=int, default=7)

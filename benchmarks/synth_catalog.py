@@ -93,6 +93,7 @@ class _Toolkit:
         self.names: set[str] = set()
 
     def add(self, name: str, description: str, params: dict[str, Any], required: list[str], returns: dict[str, Any]) -> None:
+        """Add a tool named ``<toolkit>_<name>`` (unique), with the access token when the toolkit logs in."""
         full = f"{self.name}_{name}"
         k = 2
         while full in self.names:
@@ -109,6 +110,7 @@ class _Toolkit:
 
     # -- patterns ---------------------------------------------------------------------------
     def auth_tool(self) -> None:
+        """``authenticate``: user name and password in, access token out."""
         self.add(
             "authenticate", f"Log in to the {self.name} service and get an access token.",
             {"username": {"type": "string", "description": "Account user name."},
@@ -119,6 +121,7 @@ class _Toolkit:
         )  # fmt: skip
 
     def create(self, e: str) -> None:
+        """``create_<e>``: a few attributes in, the new id out."""
         rng = self.rng
         fields = self.attrs[e][: rng.randint(2, 5)]
         params = {f: _attr(f, e, rng) for f in fields}
@@ -126,6 +129,7 @@ class _Toolkit:
         self.add(f"create_{e}", f"Create a new {e} record.", params, fields[:2], _obj(ret))
 
     def get(self, e: str) -> None:
+        """``get_<e>``: id in, a nested object with its attributes (and another entity's id) out."""
         rng = self.rng
         props = {"id": _id(e), **{f: _attr(f, e, rng) for f in self.attrs[e]}}
         others = [x for x in self.entities if x != e]
@@ -135,6 +139,7 @@ class _Toolkit:
         self.add(f"get_{e}", f"Get the details of one {e}.", {f"{e}_id": _id(e)}, [f"{e}_id"], _obj({e: _obj(props)}))
 
     def update(self, e: str) -> None:
+        """``update_<e>``: id and one attribute in, id and status out."""
         rng = self.rng
         f = rng.choice(self.attrs[e])
         self.add(
@@ -145,12 +150,14 @@ class _Toolkit:
         )  # fmt: skip
 
     def delete(self, e: str) -> None:
+        """``delete_<e>``: id in, success flag and message out."""
         self.add(
             f"delete_{e}", f"Delete a {e} permanently.", {f"{e}_id": _id(e)}, [f"{e}_id"],
             _obj({"success": {"type": "boolean"}, "message": {"type": "string", "description": "What happened."}}),
         )  # fmt: skip
 
     def search(self, e: str) -> None:
+        """``search_<e>s``: a query in, an array of objects with ids and attributes out."""
         rng = self.rng
         item = {f"{e}_id": _id(e), **{f: _attr(f, e, rng) for f in self.attrs[e][:3]}}
         params: dict[str, Any] = {"query": {"type": "string", "description": f"Text to search {e}s for."}}
@@ -163,6 +170,7 @@ class _Toolkit:
         )  # fmt: skip
 
     def link(self, e: str, o: str) -> None:
+        """A tool relating two entities: list the o's of an e, attach an o to an e, or an e's stats."""
         rng = self.rng
         kind = rng.randint(0, 2)
         if kind == 0:
@@ -183,6 +191,7 @@ class _Toolkit:
             )  # fmt: skip
 
     def numeric(self) -> None:
+        """A helper: currency conversion (numbers in and out) or an email notification."""
         rng = self.rng
         if rng.random() < 0.5:
             self.add(
@@ -235,12 +244,17 @@ def make_catalog(n_tools: int, *, seed: int) -> list[Tool]:
 
 
 def main() -> None:
+    """Print a synthetic catalog as OpenAI tools JSON (``function.returns`` holds the output schema)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", type=int, help="number of tools")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-    json.dump([t.openai_schema() | {"returns": t.returns, "toolkit": t.toolkit} for t in make_catalog(args.n, seed=args.seed)],
-              sys.stdout, indent=1)  # fmt: skip
+    entries = []
+    for t in make_catalog(args.n, seed=args.seed):
+        entry = t.openai_schema()
+        entry["function"]["returns"] = t.returns
+        entries.append(entry)
+    json.dump(entries, sys.stdout, indent=1)
 
 
 if __name__ == "__main__":

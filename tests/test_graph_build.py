@@ -229,18 +229,25 @@ def test_generic_fields_make_no_edges_across_unrelated_toolkits():
     assert G.number_of_edges() == 0
 
 
-def test_attributes_cross_toolkits_only_with_agreeing_descriptions():
-    contact = tool("get_contact", {"contact_id": S}, obj({"email": {"type": "string", "description": "Email of the contact."}}),
+def test_emails_and_cities_cross_toolkits_but_weak_attributes_need_agreeing_descriptions():
+    # an e-mail address or a city names one person or place in any app: it flows across toolkits
+    contact = tool("get_contact", {"contact_id": S}, obj({"email": {"type": "string", "description": "Email of the contact."},
+                                                          "city": {"type": "string", "description": "Home town."}}),
                    toolkit="crm", description="Get a contact of the address book.")  # fmt: skip
-    invite = tool("invite_attendee", {"event_id": S, "email": {"type": "string", "description": "Email of the contact to invite."}},
-                  obj({"invited": {"type": "boolean"}}), toolkit="calendar",
-                  description="Invite a contact of the address book to an event.")  # fmt: skip
-    report = tool("file_report", {"email": {"type": "string", "description": "Where the quarterly tax filing is sent."}},
-                  obj({"ok": {"type": "boolean"}}), toolkit="tax", description="Submit quarterly tax forms.")  # fmt: skip
-    G = build_graph([contact, invite, report])
+    invite = tool("invite_attendee", {"event_id": S, "email": {"type": "string", "description": "Who to invite."}},
+                  obj({"invited": {"type": "boolean"}}), toolkit="calendar", description="Invite someone to an event.")  # fmt: skip
+    weather = tool("get_weather", {"city": {"type": "string", "description": "Where."}},
+                   obj({"temperature": {"type": "number"}}), toolkit="maps", description="Weather forecast.")  # fmt: skip
+    # a weak attribute (an amount) does not cross into an unrelated toolkit on its name alone
+    invoice = tool("get_invoice", {"invoice_id": S}, obj({"amount": {"type": "number", "description": "Invoice total."}}),
+                   toolkit="billing", description="Get an invoice.")  # fmt: skip
+    donate = tool("donate", {"amount": {"type": "number", "description": "Gift size for the charity drive."}},
+                  obj({"ok": {"type": "boolean"}}), toolkit="charity", description="Give to a charity drive.")  # fmt: skip
+    G = build_graph([contact, invite, weather, invoice, donate])
     assert G.has_edge("get_contact", "invite_attendee")
-    assert "[attribute]" in G.edges["get_contact", "invite_attendee"]["reason"]
-    assert not G.has_edge("get_contact", "file_report")
+    assert ["email", "email"] in [list(f) for f in G.edges["get_contact", "invite_attendee"]["feeds"]]
+    assert G.has_edge("get_contact", "get_weather")
+    assert not G.has_edge("get_invoice", "donate")
 
 
 def test_max_candidates_caps_the_targets_of_one_output():
@@ -383,6 +390,20 @@ def test_judge_drops_keeps_and_adds_edges():
     assert G.graph["judge_ignored"] == 1
     # tools the judge said nothing about keep their schema edges
     assert G.has_edge("list_hotels", "book_room")
+
+
+def test_judge_sees_near_misses_and_may_keep_them():
+    tools = [
+        tool("get_note", {"note_id": S}, obj({"title": S}), toolkit="board"),
+        tool("rename_board", {"board_id": S, "title": S}, obj({"ok": S}), toolkit="board"),
+    ]
+    assert not build_graph(tools).has_edge("get_note", "rename_board")  # a bare title: too weak alone
+    judge = FakeJudge({"get_note": [JudgedEdge("rename_board", keep=True, reason="reuse the note's title", score=0.7)]})
+    G = build_graph(tools, judge=judge, judge_sample=0)
+    assert judge.seen["get_note"] == ["rename_board"]
+    e = G.edges["get_note", "rename_board"]
+    assert e["feeds"] == [["title", "title"]] and e["evidence"] == "schema"
+    assert e["reason"].endswith("judge: reuse the note's title") and e["score"] == 0.7
 
 
 def test_judge_sample_is_seeded():

@@ -15,7 +15,11 @@ their names. Each edge carries:
 ``kind``     ``"exact"`` | ``"part"`` | ``"precondition"``
 ``feeds``    ``[[output_path, parameter_path], ...]``: the translator fills the parameter from
              the source's output at that path (:func:`magnet_graph.graph.values_at` reads it);
-             empty for preconditions and for edges known only from names
+             empty for preconditions and for edges known only from names. The parameter path
+             is a top-level parameter name, or for a part ``flights[].flight_number``. A path
+             with ``[]`` yields several values: a scalar parameter takes one of them, an array
+             parameter of scalars takes the list (``orders[].order_id`` -> ``order_ids``); a
+             field that is itself an array yields whole lists.
 ``nested``   a *required* parameter of g can be filled from f's output (what Insert uses)
 ``evidence`` ``"schema"`` | ``"name"`` | ``"precondition"`` | ``"judge"``
 

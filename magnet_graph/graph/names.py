@@ -263,6 +263,8 @@ def specificity(key: str) -> str:
     if not key:
         return "noise"
     toks = key.split("_")
+    if len(toks) >= 2 and toks[-1] == "id":
+        return "specific"  # message_id, item_id, record_id: the id of some thing
     if all(t in NOISE_TOKENS for t in toks):
         return "noise"
     if key in _SPECIFIC_KEYS:
@@ -377,7 +379,7 @@ def is_auth_tool(name: str) -> bool:
 
 
 _ID_HEADS = frozenset({"id", "number", "code", "key", "no", "token", "symbol", "sku", "isbn", "iata", "handle", "ref", "reference"})
-_ID_CLASSES = frozenset({"file", "directory", "symbol", "user_name", "url"})
+_ID_CLASSES = frozenset({"file", "directory", "symbol", "user_name", "url", "email", "location"})  # values that name one person, place or thing in any app
 
 
 @lru_cache(maxsize=1 << 16)

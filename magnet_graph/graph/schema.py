@@ -70,6 +70,7 @@ class FieldInfo:
 
     @property
     def toks(self) -> list[str]:
+        """The tokens of :attr:`key`."""
         return self.key.split("_")
 
 

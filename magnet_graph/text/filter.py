@@ -18,6 +18,7 @@ from typing import Any
 
 from .inputs import Segment
 from .lexicon import (
+    COMMA_MARKERS,
     DOMAINS,
     MULTIWORD_VERBS,
     PARALLEL_MARKERS,
@@ -42,7 +43,7 @@ _NARRATIVE = re.compile(r"\b(?:I|we|my|our|us|me)\b|\b(?:was|were|had|did|said|w
 _UI_EXTRA = frozenset("click tap select enter sign log login password settings swipe scroll press type".split())
 _NOT_AFTER_VERB = frozenset("is are was were has have had will can could would should may might does did".split())
 _CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and |or )?then\s+|\s+and\s+(?=[a-z])")
-_LEAD_CLAUSE = re.compile(r"^(?:to|if|when|once|after|before|while|whenever|as soon as)\b[^,]{1,90},\s*", re.I)
+_LEAD_CLAUSE = re.compile(r"^(?:to|if|when|once|after|before|while|whenever|as soon as)\b[^,:]{1,90}[,:]\s*", re.I)
 _PRODUCT = re.compile(r"\b(?:the |your )?([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)?)(?= (?:app|website|router|"
                       r"printer|washer|thermostat|oven|coffee machine|calendar app|account|forum|bank)\b)"
                       r"|\b(?:in|on|with|to|from) ([A-Z][A-Za-z0-9]+(?:\.com)?(?: [A-Z][A-Za-z0-9]+)?)\b")
@@ -85,6 +86,8 @@ def strip_lead(sentence: str) -> tuple[str, str]:
         hit = False
         for m in PARALLEL_MARKERS + SEQUENCE_MARKERS + ("please", "and", "or", "simply", "just"):
             if low.startswith(m) and (len(low) == len(m) or not low[len(m)].isalnum()):
+                if m in COMMA_MARKERS and not low[len(m):].lstrip().startswith(","):
+                    continue
                 if m in PARALLEL_MARKERS and not marker:
                     marker = m
                 s = s[len(m):].lstrip(" ,:;-")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "FIELD_NOUNS",
+    "COMMA_MARKERS",
     "VERB_CLASSES",
     "VERBS",
     "MULTIWORD_VERBS",
@@ -49,19 +51,19 @@ _add("nav", "open,go to,go,navigate to,navigate,visit,click,click on,tap,tap on,
             "return to,head to,check,pick,find,use")
 _add("search", "search,search for,look up,look for,browse,filter,sort")
 _add("create", "add,create,compose,write,make,schedule,book,register,upload,attach,insert,record,set up,reserve,"
-               "invite,draft,start a new,new")
+               "invite,draft,start a new,new,ask")
 _add("field", "enter,type,type in,fill in,fill out,input,provide,set,change,edit,update,adjust,rename,specify,"
-              "give,name,increase,decrease,move,replace,customize,customise,modify,pick out,write down")
+              "increase,decrease,move,replace,customize,customise,modify,pick out,write down")
 _add("toggle_on", "turn on,enable,tick,activate,switch on,allow")
 _add("toggle_off", "turn off,disable,untick,deactivate,switch off,clear the,uncheck,mute")
 _add("delete", "delete,remove,cancel,erase,uninstall,unsubscribe,disconnect,trash,discard,close")
 _add("submit", "send,submit,confirm,pay,transfer,place,complete,finish,approve,post,publish,share,apply,lock,"
-               "report,order,checkout,check out,check in,accept,join,protect")
+               "report,order,checkout,check out,check in,accept,join,protect,return,forgot,request,redeem,reserve")
 _add("commit", "save,keep")
 _add("export", "download,export,print,back up,backup")
 _add("device", "restart,reboot,reset,unplug,plug in,plug,power on,power off,load,fill,empty,rinse,run,start,stop,"
-               "pause,resume,press and hold,hold,pair,sync,install,charge,clean,descale,place,put,connect,"
-               "turn the dial to,turn,rotate,wash,dry,heat,boil")
+               "pause,resume,press and hold,hold,pair,sync,install,charge,clean,descale,put,connect,"
+               "turn,rotate,wash,dry,heat,boil")
 _add("skip", "wait,launch,read,note,remember,look at,make a note,sit,relax")
 _add("ensure", "make sure,ensure,verify that,check that,be sure")
 
@@ -88,7 +90,7 @@ PAST = {
 UI_NOUNS = frozenset(
     "tab tabs button buttons menu menus icon icons screen screens page pages link links field fields box boxes option "
     "options section sections panel panels window windows sidebar bar toolbar taskbar list dialog dialogs key keys knob "
-    "dial checkbox toggle area view card cards item entry arrow corner header row column label slider switch control "
+    "dial checkbox toggle area view arrow corner header row column label slider switch control "
     "controls wizard prompt tile app application website site portal homepage dashboard settings".split()
 )
 # Button labels that only save what was entered (they are not a tool of their own).
@@ -101,6 +103,15 @@ GENERIC_PLACES = frozenset(
     "device it them this that here there page screen window tab top bottom corner right left".split()
 )
 
+# Things one chooses as a value, not a place to go: "choose a date" sets a field.
+FIELD_NOUNS = frozenset(
+    "date time day month year amount reason method type size language resolution category color colour seat slot "
+    "temperature mode level permission plan format frequency option value values quantity number name title "
+    "description theme currency account recipient period duration limit count speed volume program cycle "
+    "payment_method delivery tip portion".split()
+)
+#: Markers that only count as markers when a comma follows ("Last, ..." but not "last name").
+COMMA_MARKERS = frozenset({"last", "second", "third", "now", "also", "next"})
 SEQUENCE_MARKERS = (
     "first", "firstly", "to begin", "to start", "then", "next", "after that", "afterwards", "afterward", "now",
     "finally", "lastly", "last", "second", "secondly", "third", "thirdly", "once that is done", "when you are done",
@@ -111,7 +122,7 @@ PARALLEL_MARKERS = ("meanwhile", "at the same time", "in the meantime", "you can
 
 DETERMINERS = frozenset(
     "the a an your my our their his her its this that these those any all each some every one another either both "
-    "you you'll".split()
+    "you you'll it them back again out up down".split()
 )
 STOP_ADJECTIVES = frozenset(
     "new desired correct appropriate current existing available preferred same following relevant right proper "
@@ -119,7 +130,7 @@ STOP_ADJECTIVES = frozenset(
 )
 PREPOSITIONS = frozenset(
     "to in into on onto from with for at under using by via through until so if when before after that which "
-    "where while within without as about near over then".split()
+    "where while within without as about near over then of such like".split()
 )
 
 # Keyword tables for labels: the label whose words appear most often wins.

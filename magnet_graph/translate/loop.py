@@ -201,7 +201,7 @@ async def translate_path(
             calls, batches, problem = await _forth_once(backend, ctx, request, conv, turn.funcs, h, seed)
             if not problem:
                 break
-            if calls or problem.startswith("execution"):
+            if calls:  # some calls of this turn changed the state: undo them (a failing call does not)
                 conv.rollback()
         else:
             raise TranslationError(problem.split(":", 1)[0] or "forth_failed", problem)

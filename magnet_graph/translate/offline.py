@@ -181,6 +181,25 @@ class OfflineBackend:
                 if name in p.stated and not _is_fixed(tool.properties.get(name, {})):
                     options.append((p.name, name, p.stated[name]))
         if not options:
+            # every required value comes from earlier outputs: let the user mean another one
+            # (a fresh value from the state), which the assistant cannot know and must ask for
+            for p in plan:
+                if p.implicit:
+                    continue
+                tool = ctx.catalog.tool(p.name)
+                for name in tool.required:
+                    schema = tool.properties.get(name, {})
+                    if name in p.refs and not _is_fixed(schema):
+                        value = self._fresh(ctx, tool, name, schema, rng)
+                        if value is _SKIP or value == p.args.get(name):
+                            continue
+                        del p.refs[name]
+                        p.args[name] = p.stated[name] = value
+                        options.append((p.name, name, value))
+                        break
+                if options:
+                    break
+        if not options:
             from ..errors import TranslationError
 
             raise TranslationError("miss_param_impossible", "no required value the user states in this turn")

@@ -181,6 +181,7 @@ class _Param:
 @dataclass(frozen=True, slots=True)
 class _Info:
     action: str
+    actions: tuple[str, ...]  # the action and its shorter variants
     params: Mapping[str, _Param]
     hints: tuple[tuple[str, frozenset[str]], ...]  # (scrubbed hint, its placeholders)
 
@@ -251,11 +252,35 @@ def _build_info(tool: Tool, pkey: tuple[str, ...]) -> _Info:
         )
     prepared = []
     for h in hints:
-        text = _PH.sub(lambda m: "\x00" + m.group(1) + "\x01", h)
+        holes = _PH.findall(h)
+        text = _PH.sub(lambda m: "\x00" + str(holes.index(m.group(1))) + "\x01", h)  # protect placeholders
         text = _scrub(text, name)
-        text = text.replace("\x00", "{").replace("\x01", "}")
-        prepared.append((text, frozenset(_PH.findall(text))))
-    return _Info(action=_clean(name, description), params=params, hints=tuple(prepared))
+        text = re.sub(r"\x00(\d+)\x01", lambda m: "{" + holes[int(m.group(1))] + "}", text)
+        prepared.append((text, frozenset(holes)))
+    action = _clean(name, description)
+    return _Info(action=action, actions=_action_variants(name, description, action), params=params, hints=tuple(prepared))
+
+
+_COMMON_VERBS = frozenset(_VERBISH_BASE := {
+    "get", "list", "create", "add", "make", "find", "search", "book", "fetch", "retrieve", "update", "delete", "remove",
+    "send", "set", "check", "compute", "calculate", "place", "register", "post", "cancel", "show", "read", "write",
+    "open", "close", "start", "stop", "run", "move", "copy", "convert", "transfer", "turn", "lock", "unlock", "view",
+    "display", "estimate", "compare", "sort", "count", "verify", "purchase", "buy", "reserve", "schedule", "edit",
+    "rename", "resolve", "follow", "unfollow", "mention", "fill", "press", "release", "activate", "adjust", "log",
+    "authenticate", "notify", "filter", "fund", "share", "upload", "download", "pay", "order", "track", "play",
+})
+
+
+def _action_variants(name: str, description: str, action: str) -> tuple[str, ...]:
+    """Other ways to say the action: cut short at a natural boundary, or the tool name in words."""
+    out = [action]
+    short = _short_cached(name, description, 5)
+    if short != action and len(short.split()) >= 2:
+        out.append(short)
+    words = " ".join(param_tokens(name))
+    if words and words.split()[0] in _COMMON_VERBS and len(words.split()) >= 2 and words != action:
+        out.append(words)
+    return tuple(out)
 
 
 def _info(tool: Tool) -> _Info:
@@ -273,19 +298,62 @@ def _info(tool: Tool) -> _Info:
 # ------------------------------------------------------------------------------------------
 # one clause per call
 # ------------------------------------------------------------------------------------------
-# (lead said once, form of each item); items are joined "a, b and c" or "a; b; c"
-_STATED_STYLES = (
-    ("with ", "{l} {v}"), ("with ", "the {l} {v}"), ("using ", "{l} {v}"), ("with ", "the {l} set to {v}"),
-    ("where ", "the {l} is {v}"), ("for ", "{l} {v}"), ("and make sure ", "the {l} is {v}"), ("setting ", "{l} to {v}"),
-    ("with ", "{v} as the {l}"), ("- ", "{l}: {v}"), ("(", "{l}: {v}"), ("with these details: ", "{l} {v}"),
-    ("so that ", "the {l} is {v}"), ("and use ", "{v} for the {l}"), ("given ", "{l} {v}"),
+# lead said once -> the forms its items may take ({l}: label, {v}: written value)
+_STATED_STYLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("with ", ("{l} {v}", "the {l} {v}", "the {l} set to {v}", "{v} as the {l}")),
+    ("using ", ("{l} {v}", "the {l} {v}", "{v} as the {l}", "{v} for the {l}")),
+    ("for ", ("{l} {v}", "the {l} {v}")),
+    ("where ", ("the {l} is {v}", "{l} is {v}", "the {l} equals {v}")),
+    ("and make sure ", ("the {l} is {v}", "you use {v} as the {l}", "the {l} is set to {v}")),
+    ("setting ", ("{l} to {v}", "the {l} to {v}")),
+    ("given ", ("{l} {v}", "the {l} {v}")),
+    ("- ", ("{l}: {v}", "{l} {v}")),
+    ("(", ("{l}: {v}", "{l} {v}")),
+    ("with these details: ", ("{l} {v}", "{l}: {v}")),
+    ("so that ", ("the {l} is {v}", "the {l} ends up as {v}")),
+    ("and use ", ("{v} for the {l}", "{v} as the {l}")),
+    ("and set ", ("the {l} to {v}", "{l} to {v}")),
+    ("; ", ("the {l} should be {v}", "{l} is {v}", "use {v} for the {l}")),
+    (" - by the way, ", ("the {l} is {v}", "use {v} as the {l}")),
 )
 _REF_STYLES = ("using {r}", "with {r}", "for {r}", "based on {r}", "with the {l} being {r}", "and use {r}",
                "taking {r}", "and for the {l}, use {r}")
 _BOOL_ON = ("with {l} enabled", "with {l} turned on", "and turn on {l}", "with {l} on", "{l}: yes", "and make sure {l} is on")
 _BOOL_OFF = ("with {l} disabled", "with {l} turned off", "without {l}", "with {l} off", "{l}: no", "and keep {l} off")
 _JOINERS = (", ", " and ", "; ")
-_SUFFIXES = ("", "", "", "", "", "", " for me", " now", " right away", " if you can")
+_SUFFIXES = ("", "", "", "", "", "", "", "", " for me", " now", " right away", " if you can", " when you get a chance",
+             " as soon as possible", " please", " today", " if that's possible")
+_VERB_SYNONYMS = {
+    "get": ("fetch", "look up", "pull up", "show me", "find out", "check", "give me"),
+    "retrieve": ("fetch", "pull up", "get", "look up"),
+    "list": ("show me", "list out", "give me"),
+    "create": ("make", "set up", "add"),
+    "send": ("send off", "shoot over"),
+    "search": ("look through", "search through", "scan"),
+    "find": ("look for", "locate", "track down"),
+    "cancel": ("call off", "drop"),
+    "delete": ("remove", "get rid of", "erase"),
+    "remove": ("delete", "get rid of", "take out"),
+    "book": ("reserve", "lock in"),
+    "add": ("put", "include"),
+    "set": ("change", "adjust", "configure"),
+    "update": ("change", "modify", "edit"),
+    "modify": ("change", "update", "edit"),
+    "check": ("verify", "look at", "see"),
+    "calculate": ("compute", "work out", "figure out"),
+    "compute": ("calculate", "work out", "figure out"),
+    "display": ("show", "print", "show me"),
+    "show": ("display", "let me see"),
+    "read": ("open", "show me"),
+    "convert": ("change", "turn"),
+    "move": ("shift", "relocate"),
+    "write": ("put", "save"),
+    "estimate": ("approximate", "work out"),
+    "turn": ("switch",),
+    "place": ("submit",),
+    "view": ("show me", "look at"),
+    "compare": ("diff", "check the differences between"),
+}
 
 
 def _bool_text(label: str, value: bool, rng: random.Random) -> str:
@@ -325,21 +393,44 @@ def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: boo
     return None
 
 
+_QUOTED_HOLE = re.compile(r"([\"“'])\{([A-Za-z_][A-Za-z0-9_]*)\}([\"”'])")
+_TRAILING_PLEASE = re.compile(r",?\s*please[.!?]*$", re.IGNORECASE)
+_FIRST_PERSON = ("I", "I'm", "I'd", "I'll", "I've")
+
+
 def _fill_hint(hint: str, holes: frozenset[str], stated: Mapping[str, Any], refs: Mapping[str, str],
                info: _Info) -> str | None:
+    """The hint with its placeholders filled (values, or reference phrases), as a clause;
+    ``None`` when a placeholder has neither."""
     if not holes <= (stated.keys() | refs.keys()):
         return None
 
+    def fill_quoted(m: re.Match[str]) -> str:
+        k = m.group(2)
+        if k in refs:
+            return refs[k]
+        v = stated[k]
+        return m.group(1) + v + m.group(3) if isinstance(v, str) else _value_text(k, v, info)
+
     def fill(m: re.Match[str]) -> str:
         k = m.group(1)
-        return refs[k] if k in refs else _value_text(k, stated[k], info)
+        if k not in refs:
+            return _value_text(k, stated[k], info)
+        return refs[k]
 
-    literal_start = not hint.startswith("{")
-    text = _HINT_LEADS.sub("", hint.strip()) if literal_start else hint.strip()
+    text = hint.strip()
+    literal_start = not text.startswith("{")
+    if literal_start:
+        text = _HINT_LEADS.sub("", text)
+    text = _TRAILING_PLEASE.sub("", text)
+    for k in holes & refs.keys():  # "cancel booking {booking_id}" -> "cancel the booking ID you just got"
+        p = info.params.get(k)
+        for noun in (p.nouns if p else ()):
+            text = re.sub(r"(?i)\b(?:the |my |a )?" + re.escape(noun) + r"s? \{" + k + r"\}", "{" + k + "}", text)
+    text = _QUOTED_HOLE.sub(fill_quoted, text)
     text = _PH.sub(fill, text).rstrip(" .!?")
     if literal_start and text and text[0].isupper() and (len(text) < 2 or not text[1].isupper()):
-        first = text.split(" ", 1)[0]
-        if first not in ("I", "I'm", "I'd", "I'll", "I've"):
+        if text.split(" ", 1)[0] not in _FIRST_PERSON:
             text = text[0].lower() + text[1:]
     return text
 
@@ -358,7 +449,8 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
     info = _info(tool)
     clause = None
     used: set[str] = set()
-    if info.hints:
+    from_hint = False
+    if info.hints and rng.random() < 0.75:
         order = list(range(len(info.hints)))
         rng.shuffle(order)
         for i in order:
@@ -366,9 +458,10 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
             clause = _fill_hint(hint, holes, stated, refs, info)
             if clause is not None:
                 used = set(holes)
+                from_hint = True
                 break
     if clause is None:
-        clause = info.action
+        clause = _pick(rng, info.actions) if rng.random() < 0.4 else info.action
         for k in list(refs) + list(stated):
             p = info.params.get(k)
             if p is None or not p.patterns or k in used or rng.random() < 0.2:
@@ -383,8 +476,15 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
                 clause = new
                 used.add(k)
         clause = clause.replace("\x00", "")
+        head, _, tail = clause.partition(" ")
+        alts = _VERB_SYNONYMS.get(head)
+        if alts and tail and rng.random() < 0.5:
+            clause = f"{_pick(rng, alts)} {tail}"
     rest = _param_clauses(info, stated, refs, used, rng)
-    return f"{clause}{rest}{_pick(rng, _SUFFIXES)}"
+    return f"{clause}{rest}" if from_hint else f"{clause}{rest}{_pick(rng, _SUFFIXES)}"
+
+
+_PREP_STARTS = ("with", "without", "and ", "using", "for ", "based", "taking")
 
 
 def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, str], used: set[str],
@@ -392,7 +492,7 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
     """The clauses that state the values (and references) the action phrase did not carry."""
     items: list[str] = []
     extras: list[str] = []
-    lead, form = _pick(rng, _STATED_STYLES)
+    lead, forms = _STATED_STYLES[int(rng.random() * len(_STATED_STYLES))]
     for k, value in stated.items():
         if k in used or k in refs:
             continue
@@ -400,9 +500,11 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
         label = p.label if p else humanize_param(k)
         if isinstance(value, bool):
             extras.append(_bool_text(label, value, rng))
-        else:
-            f = form.replace(" is ", " are ") if isinstance(value, list) and len(value) > 1 else form
-            items.append(f.replace("{l}", label).replace("{v}", _value_text(k, value, info)))
+            continue
+        form = _pick(rng, forms)
+        if isinstance(value, list) and len(value) > 1:
+            form = form.replace(" is ", " are ")
+        items.append(form.replace("{l}", label).replace("{v}", _value_text(k, value, info)))
     ref_form = _pick(rng, _REF_STYLES)
     for k, phrase in refs.items():
         if k in used:
@@ -416,10 +518,17 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
         body = sep.join(items) if sep else join_words(items)
         if lead == "(":
             out = f" ({body})"
+        elif lead in ("; ", " - by the way, "):
+            out = f"{lead}{body}"
         else:
-            out = f"{_pick(rng, (' ', ', ', ' ')) if lead not in ('- ', '') else ' '}{lead}{body}"
+            out = f"{_pick(rng, (' ', ', ', ' ')) if lead != '- ' else ' '}{lead}{body}"
+    if extras and rng.random() < 0.3 and not out.startswith(" ("):
+        extras.reverse()
     for e in extras:
-        out += (" " if e.startswith("and ") or not out else _pick(rng, (", ", " and ", " "))) + e
+        if not out:
+            out = (" " if e.startswith(_PREP_STARTS) else ", ") + e
+        else:
+            out += (" " if e.startswith("and ") else _pick(rng, (", ", " and ", ", and "))) + e
     return out
 
 
@@ -429,26 +538,32 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
 _OPENERS_Q = (
     "Could you {c}?", "Can you {c}?", "Would you {c}?", "Could you please {c}?", "Can you please {c}?",
     "Are you able to {c}?", "Could you go ahead and {c}?", "Can you help me {c}?", "Hey, can you {c}?",
-    "Is it possible to {c}?", "Could I get you to {c}?",
+    "Is it possible to {c}?", "Could I get you to {c}?", "Would you be able to {c}?", "Any chance you could {c}?",
+    "Can you {c} real quick?", "Can I ask you to {c}?", "Could you do something for me and {c}?", "Mind helping me {c}?",
 )
 _OPENERS_S = (
     "Please {c}.", "{C}.", "{C}, please.", "I need you to {c}.", "I'd like you to {c}.", "I'd like to {c}.",
     "Help me {c}.", "I want to {c}.", "Go ahead and {c}.", "Let's {c}.", "When you get a chance, {c}.",
     "Quick favor: {c}.", "Please {c} for me.", "Do me a favor and {c}.", "I was hoping you could {c}.",
     "I'd appreciate it if you could {c}.", "Time to {c}.", "Next, {c}.", "Okay, {c}.", "Alright, please {c}.",
-    "My plan is to {c}.", "I need to {c}.", "Right, {c}.", "{C}!",
+    "My plan is to {c}.", "I need to {c}.", "Right, {c}.", "{C}!", "{C} when you can.", "Need you to {c}.",
+    "I'd love it if you could {c}.", "Please make sure to {c}.", "So, {c}.", "Now {c}.", "First things first: {c}.",
+    "I'd like you to go ahead and {c}.", "Your task: {c}.",
 )
 _GREETINGS = ("Hi! ", "Hey, ", "Hello. ", "Hi there. ", "Good morning! ", "")
 _ENDINGS = (" Thanks!", " Thank you.", " Thanks a lot.", " Appreciate it.", " Cheers.", " Thanks in advance.")
 _PAIR = (
     "{a} and then {b}", "{a}, then {b}", "{a}; after that, {b}", "{a}, and also {b}", "first {a}, then {b}",
     "{a} and {b}", "{a}, and once that's done, {b}", "{a}, and when you're done, {b}", "{a}, and right after, {b}",
-    "{a}, followed by this: {b}", "{a} - and then {b}",
+    "{a}, followed by this: {b}", "{a} - and then {b}", "{a}, plus {b}", "{a}, and after that {b}",
+    "{a}, then go on to {b}", "{a} and, once that's finished, {b}", "{a}, and next {b}", "{a} before you {b}",
 )
 _BREAKS = ("Then {b}", "After that, {b}", "Also, {b}", "Once that's done, {b}", "Next, {b}", "And {b}",
-           "When that's finished, {b}", "Oh, and {b}")
+           "When that's finished, {b}", "Oh, and {b}", "Then please {b}", "Afterwards, {b}", "On top of that, {b}",
+           "Last thing: {b}", "I also need you to {b}", "Could you then {b}")
 _Q_LEADS = ("Also, ", "And ", "Then ", "After that, ", "One more thing: ", "Also, quick question: ")
-_Q_FIRST = ("{Q}?", "{Q}?", "Quick question: {q}?", "I'm wondering, {q}?", "Do you know {q}?")
+_S_LEADS = ("Also, ", "And ", "Then ", "After that, ", "Oh, and ", "Besides that, ")
+_Q_FIRST = ("{Q}?", "{Q}?", "Quick question: {q}?", "Tell me, {q}?")
 _CONTEXTS = (
     "I'm trying to get a few things sorted today.", "Quick request.", "I'm in a bit of a hurry.",
     "Got a couple of things for you.", "This is for work.", "I'm planning ahead.", "",
@@ -459,19 +574,34 @@ def _cap(text: str) -> str:
     return text[0].upper() + text[1:] if text and text[0].islower() else text
 
 
-def _is_question(clause: str) -> bool:
+_WORD = re.compile(r"[a-z]+")
+_INNER_QUESTION = re.compile(r"[;,:] (?:what|how|which|where|when|who|can|could|is|are|do|does|will)\b", re.IGNORECASE)
+_STATEMENT_START = frozenset({"i", "i'm", "i'd", "i'll", "i've", "my", "we", "we're", "we'd", "it's", "there's"})
+
+
+def _clause_type(clause: str) -> str:
+    """``"q"`` for a question, ``"s"`` for a first-person statement, ``"i"`` for an imperative."""
     words = clause.split(" ", 2)
-    first = words[0].lower().strip(",")
+    raw = words[0].lower().strip(",:;")
+    if raw in _STATEMENT_START:
+        return "s"
+    m = _WORD.match(raw)
+    first = m.group(0) if m else raw
     if first in _QUESTION_START:
-        return True
-    return first in _AUX and len(words) > 1 and words[1].lower() in _PRONOUNS
+        return "q"
+    if first in _AUX and first not in ("do", "have"):
+        return "q"
+    if first in ("do", "have") and len(words) > 1 and words[1].lower() in _PRONOUNS:
+        return "q"
+    return "i"
 
 
-def _join_imperatives(clauses: list[str], rng: random.Random) -> tuple[str, list[str]]:
-    """The first sentence body (lower-case start) and any further full sentences."""
+def _join_imperatives(clauses: list[str], rng: random.Random, *, first: bool) -> tuple[str, list[str]]:
+    """The first sentence body (lower-case start) and any further full sentences; ``first``
+    allows the "first ..., then ..." forms (only at the start of a message)."""
     body = clauses[0]
     more: list[str] = []
-    if len(clauses) >= 3 and rng.random() < 0.35:
+    if first and len(clauses) >= 3 and rng.random() < 0.35:
         mid = ", ".join(["then " + c for c in clauses[1:-1]])
         return f"first {body}, {mid}, and finally {clauses[-1]}", more
     for c in clauses[1:]:
@@ -479,7 +609,7 @@ def _join_imperatives(clauses: list[str], rng: random.Random) -> tuple[str, list
             more.append(_cap(_pick(rng, _BREAKS).replace("{b}", c)) + ".")
             continue
         form = _pick(rng, _PAIR)
-        if form.startswith("first") and body.startswith("first "):
+        if form.startswith("first") and (not first or body.startswith("first ")):
             form = "{a}, then {b}"
         body = form.replace("{a}", body).replace("{b}", c)
     return body, more
@@ -496,24 +626,26 @@ def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str 
     items = [c.strip().rstrip(".") for c in clauses if c and c.strip()]
     if not items:
         return "Please go ahead."
-    # split into runs of imperative clauses and single questions, keeping the order
-    segments: list[tuple[bool, list[str]]] = []
+    # split into runs of imperative clauses and single questions/statements, keeping the order
+    segments: list[tuple[str, list[str]]] = []
     for c in items:
-        q = _is_question(c)
-        if segments and not q and not segments[-1][0]:
+        kind = _clause_type(c)
+        if segments and kind == "i" and segments[-1][0] == "i":
             segments[-1][1].append(c)
         else:
-            segments.append((q, [c]))
+            segments.append((kind, [c]))
     sentences: list[str] = []
-    for idx, (question, run) in enumerate(segments):
-        if question:
-            q = run[0]
+    for idx, (kind, run) in enumerate(segments):
+        if kind != "i":
+            c = run[0]
+            end = "?" if kind == "q" or _INNER_QUESTION.search(c) else "."
             if idx == 0:
-                sentences.append(_pick(rng, _Q_FIRST).replace("{Q}", _cap(q)).replace("{q}", q))
+                form = _pick(rng, _Q_FIRST) if kind == "q" else "{Q}."
+                sentences.append(form.replace("{Q}", _cap(c)).replace("{q}", c).replace("?", end))
             else:
-                sentences.append(_pick(rng, _Q_LEADS) + q + "?")
+                sentences.append(_pick(rng, _Q_LEADS if kind == "q" else _S_LEADS) + c + end)
             continue
-        body, more = _join_imperatives(run, rng)
+        body, more = _join_imperatives(run, rng, first=idx == 0)
         if idx == 0:
             form = _pick(rng, _OPENERS_Q) if rng.random() < 0.45 else _pick(rng, _OPENERS_S)
             sentences.append(form.replace("{C}", _cap(body)).replace("{c}", body))
@@ -695,7 +827,7 @@ def _list_text(items: list[Any], noun: str, rng: random.Random) -> str:
         return f"there are no {noun}"
     shown = [_item_text(x) for x in items[:4]]
     more = len(items) - len(shown)
-    listing = join_words(shown) if more <= 0 else ", ".join(shown) + f" and {more} more"
+    listing = join_words(shown) if more <= 0 else ", ".join(shown) + ", among others"
     form = _pick(rng, ("found {n} {w}: {l}", "there are {n} {w}: {l}", "I got {n} {w}: {l}"))
     return form.replace("{n}", str(len(items))).replace("{w}", noun).replace("{l}", listing)
 

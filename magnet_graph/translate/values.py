@@ -28,6 +28,9 @@ from .vocab import param_tokens, value_kind
 __all__ = ["generate_value", "format_value", "humanize_param", "value_kind", "param_tokens"]
 
 _MAX_DEPTH = 8
+_EXAMPLE = re.compile(r"(?i)(?:such as|e\.g\.,?|for example,?)\s+'([^'\s]{2,30})'")
+_RANGE = re.compile(r"(?i)(?:from|between)\s+(-?\d+(?:\.\d+)?)\s+(?:to|and)\s+(-?\d+(?:\.\d+)?)")
+_MULTIPLE = re.compile(r"(?i)multiple of (\d+(?:\.\d+)?)")
 
 # ------------------------------------------------------------------------------------------
 # names
@@ -121,8 +124,42 @@ def _file_name(rng: random.Random) -> str:
     return f"{_pick(rng, V.FILE_STEMS)}.{_pick(rng, V.FILE_EXTENSIONS)}"
 
 
+_SLOT = re.compile(r"\{(\w+)\}")
+_SLOTS: dict[str, Callable[[random.Random], str]] = {
+    "n": lambda r: str(r.choice((5, 10, 15, 20))),
+    "place": lambda r: _pick(r, V.SHORT_PLACES),
+    "event": lambda r: _pick(r, V.EVENTS),
+    "day": lambda r: _pick(r, V.DAYS),
+    "dayref": lambda r: _pick(r, V.DAY_REFS),
+    "doc": lambda r: _pick(r, V.DOCS),
+    "meal": lambda r: _pick(r, V.MEALS),
+    "meal_cap": lambda r: _pick(r, V.MEALS).capitalize(),
+    "thing": lambda r: _pick(r, V.THINGS),
+    "part": lambda r: _pick(r, V.PARTS_OF_DAY),
+    "time": lambda r: f"{r.randint(1, 11)}:{_pick(r, ('00', '15', '30', '45'))}",
+    "first": lambda r: _pick(r, V.FIRST_NAMES),
+    "room": lambda r: _pick(r, ("third floor", "small conference room", "main hall", "kitchen", "second floor")),
+    "supply": lambda r: _pick(r, V.SUPPLIES),
+}
+
+
+def _fill(template: str, rng: random.Random) -> str:
+    """A template from the vocabulary with its ``{slot}`` parts drawn."""
+    return _SLOT.sub(lambda m: _SLOTS[m.group(1)](rng), template) if "{" in template else template
+
+
 def _message(rng: random.Random) -> str:
-    return _pick(rng, V.MESSAGES)
+    return _fill(_pick(rng, V.MESSAGE_TEMPLATES), rng)
+
+
+def _note(rng: random.Random) -> str:
+    return _fill(_pick(rng, V.NOTE_TEMPLATES), rng)
+
+
+def _query(rng: random.Random) -> str:
+    if rng.random() < 0.4:
+        return _pick(rng, V.SEARCH_QUERIES)
+    return f"{_pick(rng, V.QUERY_ADJECTIVES)} {_pick(rng, V.QUERY_NOUNS)}"
 
 
 def _title(rng: random.Random) -> str:
@@ -176,9 +213,9 @@ _STRING_GEN: dict[str, Callable[[random.Random, tuple[str, ...]], str]] = {
     "device": lambda r, t: _pick(r, V.DEVICES),
     "subject": lambda r, t: _pick(r, V.SUBJECTS),
     "title": lambda r, t: _title(r),
-    "message": lambda r, t: _pick(r, V.NOTES) if ("note" in t or "description" in t or "details" in t) else _message(r),
+    "message": lambda r, t: _note(r) if ("note" in t or "notes" in t or "description" in t or "details" in t) else _message(r),
     "keyword": lambda r, t: _pick(r, V.KEYWORDS),
-    "query": lambda r, t: _pick(r, V.SEARCH_QUERIES),
+    "query": lambda r, t: _query(r),
     "product": lambda r, t: _pick(r, V.PRODUCTS),
     "company": lambda r, t: _pick(r, V.COMPANIES),
     "stock": lambda r, t: _pick(r, V.STOCK_SYMBOLS),

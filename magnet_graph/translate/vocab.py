@@ -125,6 +125,62 @@ MESSAGES = (
     "We need to order more coffee for the office",
     "The budget was approved this afternoon",
 )
+# Message templates: {slot} is filled from the pools below (see values._fill).
+MESSAGE_TEMPLATES = (
+    "Running about {n} minutes late, see you at {place}",
+    "Can we move our {event} to {day}",
+    "The {doc} is ready for your review",
+    "Thanks again for {meal} on {day}",
+    "Please remember to bring the {thing}",
+    "I will be out of the office until {day}",
+    "The {thing} arrived this {part}",
+    "Let me know if {day} at {time} works for you",
+    "Happy birthday {first}, hope you have a great day",
+    "The {event} has moved to the {room}",
+    "Could you send me the {doc} from {day}",
+    "I booked the tickets for {day}",
+    "{meal_cap} is at {time}, do not be late",
+    "Please review the {doc} before {day}",
+    "Great job on the {event} {dayref}",
+    "I left the {thing} with {first}",
+    "The flight lands at {time}, I will call you then",
+    "We need to order more {supply} for the office",
+    "The {doc} was approved this {part}",
+    "Meet me at {place} at {time}",
+    "Are we still on for {meal} on {day}",
+    "Don't forget the {event} on {day} at {time}",
+    "Just checking in about the {doc}",
+    "{first} says hi and will join the {event}",
+    "Can you pick up the {thing} on your way",
+)
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "tomorrow", "next week", "the weekend")
+DAY_REFS = ("yesterday", "last week", "this morning", "on Friday", "today")
+PARTS_OF_DAY = ("morning", "afternoon", "evening")
+SHORT_PLACES = ("the cafe", "the station", "the office", "the lobby", "the park", "the usual place", "the front desk", "gate 12")
+DOCS = ("report", "draft", "contract", "slides", "budget", "proposal", "invoice", "agenda", "spreadsheet", "design mockups")
+THINGS = ("keys", "laptop charger", "signed contract", "package", "umbrella", "badge", "tickets", "projector", "documents")
+MEALS = ("dinner", "lunch", "breakfast", "coffee", "brunch")
+EVENTS = ("meeting", "call", "review", "standup", "workshop", "presentation", "interview", "team lunch", "demo")
+SUPPLIES = ("coffee", "printer paper", "snacks", "tea", "sticky notes", "water", "pens")
+NOTE_TEMPLATES = (
+    "Bring a laptop and the {doc}",
+    "Discuss the {doc} and next steps",
+    "Window seat preferred",
+    "Customer asked for a callback {dayref}",
+    "Remember to water the plants",
+    "The issue started after the update {dayref}",
+    "Screen flickers when the app starts",
+    "Need a quiet room with a whiteboard",
+    "Pick up the {thing} on the way",
+    "Allergic to peanuts",
+    "Follow up with {first} about the {doc}",
+    "Check the {doc} before the {event}",
+)
+QUERY_ADJECTIVES = ("wireless", "cheap", "best", "used", "organic", "vintage", "waterproof", "compact", "quiet", "local")
+QUERY_NOUNS = (
+    "headphones", "restaurants", "running shoes", "coffee grinder", "hiking trails", "vegan recipes", "standing desk",
+    "electric kettle", "birthday gifts", "backpack", "bike lights", "desk lamp", "phone case", "bookshelf",
+)
 NOTES = (
     "Bring a laptop and the printed agenda",
     "Discuss the hiring plan and next steps",
@@ -330,9 +386,6 @@ _OPTIONS_MARK = re.compile(
 )
 _PAREN_OPTIONS = re.compile(r"\(([A-Za-z_]+(?:\s*(?:/|\bor\b)\s*[A-Za-z_]+)+)\)")
 _OPTION_ITEM = re.compile(r"[\"']?([A-Za-z0-9_][A-Za-z0-9_ -]{0,24}?)[\"']?\s*(?:,|$|\bor\b|/)")
-_EXAMPLE = re.compile(r"(?i)(?:such as|e\.g\.,?|for example,?)\s+'([^'\s]{2,30})'")
-_RANGE = re.compile(r"(?i)(?:from|between)\s+(-?\d+(?:\.\d+)?)\s+(?:to|and)\s+(-?\d+(?:\.\d+)?)")
-_MULTIPLE = re.compile(r"(?i)multiple of (\d+(?:\.\d+)?)")
 _QUOTED_FOR = re.compile(r"'([^'\s]{1,12})' for ")
 _OPTIONS_NAMES = re.compile(r"type|mode|kind|option|status|class|action|direction|side|method|grant")
 
@@ -429,4 +482,4 @@ def _name_kind(text: str) -> str:
     return "full_name"
 
 
-__all__ = [n for n in list(globals()) if n.isupper()] + ["param_tokens", "value_kind", "desc_options"]
+__all__ = [n for n in list(globals()) if n.isupper() and not n.startswith("_")] + ["param_tokens", "value_kind", "desc_options"]
