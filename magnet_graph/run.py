@@ -1,21 +1,35 @@
-"""The job: turn slots into records, append them durably, resume, shard, report.
+"""The job: turn slots into records, append them durably, resume, shard, parallelize, report.
 
 Work is divided into *slots*: slot ``s`` of a run with seed ``S`` always gets the same path
-(``path_for_slot``) and the same record seed (``derive_seed(S, "record", s)``), so
+(``PathSampler.path(s)``) and the same record seed (``derive_seed(S, "record", s)``), so
 
-* a killed run started again skips the slots already in the file (torn last line repaired),
+* records are appended in slot order, one complete line each, flushed as soon as they are
+  verified; a run killed at any moment (``kill -9``) and started again with the same command
+  skips the slots already in the file (a torn last line is cut off first) and ends with the
+  same file an uninterrupted run writes;
 * ``--shard i/N`` takes the contiguous block of slots ``[n*i//N, n*(i+1)//N)``, and the shard
-  files concatenated in order equal the file one run writes,
+  files concatenated in order equal the file one run writes;
 * any record can be regenerated alone from its slot.
 
+Three ways to run the slots, same bytes out:
+
+* in this process, one after the other (the offline backend never waits for anything);
+* ``workers > 1`` (offline): a pool of spawned processes, each building the catalog and the
+  graph once from a :class:`CatalogSource`; chunks of slots come back in slot order;
+* an async backend (LLM): many conversations in an event loop, bounded by the backend's
+  concurrency; finished records wait in a small buffer until every earlier slot is written.
+
 A slot whose path cannot be translated is retried with a new walk (``attempt``); every drop
-is counted with its reason.
+is counted with its reason. An LLM backend that stops (``--max-cost`` reached, the key
+rejected) ends the run cleanly: the file keeps only whole records, in slot order, and the
+same command resumes it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,19 +38,30 @@ from typing import Any, Callable, Iterable, Sequence
 
 import orjson
 
+from . import PROMPT_VERSION
 from .errors import OptionError, RecordError, TranslationError
 from .seeding import derive_seed
 from .translate.base import run_sync
 from .translate.loop import translate_path
 from .types import Catalog
 
-__all__ = ["RunConfig", "RunReport", "run_sample", "parse_shard", "shard_slots", "read_done_slots"]
+__all__ = [
+    "EXIT_OK", "EXIT_INCOMPLETE", "EXIT_ERROR", "EXIT_STOPPED",
+    "CatalogSource", "RunConfig", "RunReport", "run_sample", "parse_shard", "shard_slots", "read_done_slots",
+    "iter_records",
+]  # fmt: skip
 
 MANIFEST_SUFFIX = ".magnet.json"
+EXIT_OK = 0  # every slot of the shard is in the file
+EXIT_INCOMPLETE = 1  # some slots were given up (no translatable path after all attempts)
+EXIT_ERROR = 2  # bad input or option, or the backend stopped for good (e.g. the API key was rejected)
+EXIT_STOPPED = 3  # stopped early on purpose (--max-cost): the file is consistent; rerun to continue
 
 
 @dataclass(frozen=True)
 class RunConfig:
+    """What to synthesize (``n`` .. ``max_turns``, which decide the bytes) and how (the rest)."""
+
     n: int
     ops: tuple[str, ...] = ("insert", "merge", "split")
     seed: int = 0
@@ -46,6 +71,7 @@ class RunConfig:
     max_attempts_per_slot: int = 12
     concurrency: int = 8
     verify: bool = True
+    workers: int = 1
 
     def manifest(self, catalog_ids: Sequence[str], backend: str, model: str | None) -> dict[str, Any]:
         """What must match for a resumed run to continue the same dataset."""
@@ -60,24 +86,56 @@ class RunConfig:
         }
 
 
+@dataclass(frozen=True)
+class CatalogSource:
+    """How to load the catalog and build its graph in another process (``--workers``)."""
+
+    specs: tuple[str, ...] = ()
+    impl: str | None = None
+    state: str | None = None
+
+    def load(self) -> tuple[Catalog, Any]:
+        """``(catalog, graph)``, exactly as ``magnet sample`` builds them."""
+        from .catalog import load_catalogs
+        from .graph import build_graph
+
+        catalog = load_catalogs(self.specs, impl=self.impl, state=self.state)
+        return catalog, build_graph(catalog.tools)
+
+
 @dataclass
 class RunReport:
+    """What a run did. Record sums come from the records written; ``llm_*`` from the network."""
+
     written: int = 0
     resumed: int = 0  # records already in the file when the run started
-    dropped: Counter = field(default_factory=Counter)  # reason -> count (attempts that failed)
+    planned: int = 0  # slots of this shard
+    dropped: Counter = field(default_factory=Counter)  # reason -> attempts that failed
+    examples: dict = field(default_factory=dict)  # reason -> the first detail seen (scrubbed)
     empty_slots: int = 0  # slots given up after all attempts
+    unfinished: int = 0  # slots left for a later run (stopped early)
     tags: Counter = field(default_factory=Counter)
     turns: int = 0
     calls: int = 0
     tools_used: set = field(default_factory=set)
     tools_total: int = 0
     elapsed: float = 0.0
-    llm_calls: int = 0
+    workers: int = 1
+    record_llm_calls: int = 0  # sum of the written records' provenance
+    record_tokens: int = 0
+    record_cost_usd: float = 0.0
+    llm_calls: int = 0  # completions received from the network by this run
+    cache_hits: int = 0
     tokens: int = 0
     cost_usd: float = 0.0
-    stopped: str = ""  # why the run stopped early, if it did
+    saved_usd: float = 0.0
+    faults: Counter = field(default_factory=Counter)  # transport and reply faults by kind
+    concurrency: dict = field(default_factory=dict)  # maximum, lowest, final, cuts
+    stop_reason: str = ""  # "", "max_cost", or a fatal fault ("auth")
+    stopped: str = ""  # why the run stopped early, in words
 
     def add(self, record: dict[str, Any]) -> None:
+        """Count one written record."""
         self.written += 1
         for t in record["path"]:
             self.tags.update(t["tags"])
@@ -86,9 +144,60 @@ class RunReport:
             self.calls += len(t["calls"])
             self.tools_used.update(c["name"] for c in t["calls"])
         prov = record["provenance"]
-        self.llm_calls += prov.get("llm_calls", 0)
-        self.tokens += prov.get("tokens", 0)
-        self.cost_usd += prov.get("cost_usd", 0.0)
+        self.record_llm_calls += prov.get("llm_calls", 0)
+        self.record_tokens += prov.get("tokens", 0)
+        self.record_cost_usd += prov.get("cost_usd", 0.0)
+
+    def drop(self, reason: str, detail: str = "") -> None:
+        """Count one failed attempt."""
+        self.dropped[reason] += 1
+        if detail and reason not in self.examples:
+            self.examples[reason] = detail[:300]
+
+    def merge(self, other: "RunReport") -> None:
+        """Add the per-record counts of ``other`` (a worker's part) to this report."""
+        self.written += other.written
+        self.dropped.update(other.dropped)
+        for k, v in other.examples.items():
+            self.examples.setdefault(k, v)
+        self.empty_slots += other.empty_slots
+        self.tags.update(other.tags)
+        self.turns += other.turns
+        self.calls += other.calls
+        self.tools_used |= other.tools_used
+        self.record_llm_calls += other.record_llm_calls
+        self.record_tokens += other.record_tokens
+        self.record_cost_usd += other.record_cost_usd
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as plain JSON data (``magnet sample --report FILE`` writes it)."""
+        n = max(self.written, 1)
+        return {
+            "written": self.written, "resumed": self.resumed, "planned": self.planned,
+            "empty_slots": self.empty_slots, "unfinished": self.unfinished,
+            "dropped": dict(self.dropped.most_common()), "examples": dict(self.examples),
+            "tags": dict(sorted(self.tags.items())),
+            "turns_per_record": self.turns / n, "calls_per_record": self.calls / n,
+            "tools_used": len(self.tools_used), "tools_total": self.tools_total,
+            "elapsed_s": self.elapsed, "workers": self.workers,
+            "records": {"llm_calls": self.record_llm_calls, "tokens": self.record_tokens, "cost_usd": self.record_cost_usd},
+            "llm": {
+                "calls": self.llm_calls, "cache_hits": self.cache_hits, "tokens": self.tokens,
+                "cost_usd": self.cost_usd, "saved_usd": self.saved_usd, "faults": dict(self.faults.most_common()),
+                "concurrency": dict(self.concurrency),
+            },
+            "stop_reason": self.stop_reason, "stopped": self.stopped,
+        }  # fmt: skip
+
+    @property
+    def exit_code(self) -> int:
+        """:data:`EXIT_STOPPED` (budget), :data:`EXIT_ERROR` (backend stopped for good),
+        :data:`EXIT_INCOMPLETE` (slots given up) or :data:`EXIT_OK`."""
+        if self.stop_reason == "max_cost":
+            return EXIT_STOPPED
+        if self.stop_reason:
+            return EXIT_ERROR
+        return EXIT_INCOMPLETE if self.empty_slots else EXIT_OK
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
@@ -114,8 +223,9 @@ def shard_slots(n: int, shard: tuple[int, int]) -> range:
 def read_done_slots(path: FsPath, *, repair: bool = True) -> set[int]:
     """Slots already written to ``path``; a torn last line is cut off (when ``repair``).
 
-    A malformed line that is not the last one means the file was edited or corrupted:
-    that raises :class:`RecordError` naming the line, and nothing is changed.
+    A line counts only when it is complete (ends with a newline) and is a JSON object with a
+    ``slot``. A malformed line that is not the last one means the file was edited or
+    corrupted: that raises :class:`RecordError` naming the line, and nothing is changed.
     """
     if not path.exists():
         return set()
@@ -124,11 +234,7 @@ def read_done_slots(path: FsPath, *, repair: bool = True) -> set[int]:
         return set()
     end = len(data)
     if not data.endswith(b"\n"):
-        cut = data.rfind(b"\n") + 1
-        if repair:
-            with open(path, "r+b") as fh:
-                fh.truncate(cut)
-        end = cut
+        end = data.rfind(b"\n") + 1
     done: set[int] = set()
     for lineno, line in enumerate(data[:end].splitlines(), 1):
         if not line.strip():
@@ -139,31 +245,58 @@ def read_done_slots(path: FsPath, *, repair: bool = True) -> set[int]:
             raise RecordError(
                 f"{path}: line {lineno} is not a magnet record; move the file aside or pass --overwrite"
             ) from None
+    if end < len(data) and repair:
+        with open(path, "r+b") as fh:
+            fh.truncate(end)
+            fh.flush()
+            os.fsync(fh.fileno())
     return done
 
 
+def _write_atomic(path: FsPath, data: bytes) -> None:
+    """Replace ``path`` by ``data`` so that a crash leaves the old or the new content, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _read_manifest(side: FsPath) -> dict[str, Any] | None:
+    try:
+        data = orjson.loads(side.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _check_manifest(out: FsPath, manifest: dict[str, Any], *, overwrite: bool) -> None:
+    """Refuse to append to a file written with other settings; write the manifest beside ``out``."""
     side = out.with_name(out.name + MANIFEST_SUFFIX)
+    blob = orjson.dumps(manifest, option=orjson.OPT_INDENT_2)
     if overwrite:
         if out.exists():
             out.unlink()
-        side.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+        _write_atomic(side, blob)
         return
-    if out.exists() and out.stat().st_size and side.exists():
-        old = orjson.loads(side.read_bytes())
+    if out.exists() and out.stat().st_size:
+        old = _read_manifest(side) if side.exists() else None
+        if old is None:
+            raise OptionError(f"{out} exists and was not written by magnet sample; use another -o file or --overwrite")
         if old != manifest:
-            diff = sorted(k for k in manifest if old.get(k) != manifest.get(k))
+            diff = sorted(k for k in manifest.keys() | old.keys() if old.get(k) != manifest.get(k))
             raise OptionError(
                 f"{out} was written by a run with different settings ({', '.join(diff)}); "
                 "use another -o file, or --overwrite to start it again"
             )
-    elif out.exists() and out.stat().st_size and not side.exists():
-        raise OptionError(f"{out} exists and was not written by magnet sample; use another -o file or --overwrite")
-    side.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+        return
+    _write_atomic(side, blob)
 
 
 class _Writer:
-    """Appends complete lines and flushes each one (fsync every ``sync_every`` records)."""
+    """Appends complete lines, each flushed to the OS at once (a killed process loses none);
+    fsync every ``sync_every`` lines and at the end (a lost machine loses at most those)."""
 
     def __init__(self, path: FsPath, sync_every: int = 64):
         self.fh = open(path, "ab")
@@ -171,7 +304,10 @@ class _Writer:
         self.count = 0
 
     def write(self, record: dict[str, Any]) -> None:
-        self.fh.write(orjson.dumps(record) + b"\n")
+        self.write_line(orjson.dumps(record) + b"\n")
+
+    def write_line(self, line: bytes) -> None:
+        self.fh.write(line)
         self.fh.flush()
         self.count += 1
         if self.count % self.sync_every == 0:
@@ -181,6 +317,65 @@ class _Writer:
         self.fh.flush()
         os.fsync(self.fh.fileno())
         self.fh.close()
+
+
+class _Unfinished:
+    """A slot abandoned because the backend stopped: neither written nor given up."""
+
+
+UNFINISHED = _Unfinished()
+
+
+class _Work:
+    """Everything one slot needs; built once per process."""
+
+    def __init__(self, catalog: Catalog, graph: Any, backend: Any, config: RunConfig, ids: Sequence[str]):
+        from .ops import PathSampler
+
+        self.catalog, self.graph, self.backend, self.config, self.ids = catalog, graph, backend, config, list(ids)
+        self.sampler = PathSampler(
+            graph, seed=config.seed, ops=config.ops, min_turns=config.min_turns, max_turns=config.max_turns
+        )
+        self.scrub: Callable[[str], str] = getattr(backend, "scrub", str)
+
+    async def slot(self, slot: int, report: RunReport) -> Any:
+        """The record of ``slot``; ``None`` when every attempt failed; :data:`UNFINISHED`
+        when the backend stopped meanwhile. Drops are counted in ``report``."""
+        config, backend = self.config, self.backend
+        record_seed = derive_seed(config.seed, "record", slot)
+        track = getattr(backend, "track_usage", None)
+        usage = track() if track else None  # per-task counters (failed attempts included): slots don't mix
+        for attempt in range(config.max_attempts_per_slot):
+            path = self.sampler.path(slot, attempt=attempt)
+            if path is None:
+                report.drop("no_path")
+                continue
+            try:
+                record = await translate_path(
+                    path, catalog=self.catalog, graph=self.graph, backend=backend,
+                    seed=derive_seed(record_seed, "attempt", attempt), slot=slot, catalog_ids=self.ids,
+                    verify=config.verify,
+                )  # fmt: skip
+            except TranslationError as exc:
+                if getattr(backend, "stop_reason", ""):
+                    return UNFINISHED
+                report.drop(exc.reason, self.scrub(str(exc)))
+                continue
+            except Exception as exc:  # noqa: BLE001 - a provider's odd failure must not end the run
+                if not getattr(backend, "is_async", False):
+                    raise  # offline: a bug, show it
+                if getattr(backend, "stop_reason", ""):
+                    return UNFINISHED
+                report.drop(f"error:{type(exc).__name__}", self.scrub(f"{type(exc).__name__}: {exc}"))
+                continue
+            if usage is not None:
+                prov = record["provenance"]
+                prov["llm_calls"] = int(usage["calls"])
+                prov["tokens"] = int(usage["tokens"])
+                prov["cost_usd"] = round(float(usage["cost_usd"]), 8)
+            return record
+        report.empty_slots += 1
+        return None
 
 
 def run_sample(
@@ -193,102 +388,174 @@ def run_sample(
     overwrite: bool = False,
     on_record: Callable[[int], None] | None = None,
     catalog_ids: Sequence[str] | None = None,
+    source: CatalogSource | None = None,
 ) -> RunReport:
-    """Write ``config.n`` verified records (this shard's part) to ``out``; resume if possible."""
-    from .ops import PathSampler
+    """Write this shard's slots of ``config.n`` verified records to ``out``; resume if possible.
 
+    ``source`` is needed for ``config.workers > 1`` (each worker loads the catalog itself).
+    ``on_record(k)`` is called as slots finish (progress). See :attr:`RunReport.exit_code`.
+    """
     ids = list(catalog_ids) if catalog_ids is not None else [catalog.id]
+    is_async = bool(getattr(backend, "is_async", False))
+    if config.workers > 1 and (is_async or source is None):
+        raise OptionError("--workers applies to the offline backend; with --model raise --concurrency instead")
     manifest = config.manifest(ids, backend.name, backend.model)
     manifest["shard"] = list(config.shard)
+    manifest["prompt_version"] = PROMPT_VERSION
     _check_manifest(out, manifest, overwrite=overwrite)
     done = read_done_slots(out)
-    report = RunReport(resumed=len(done), tools_total=len(catalog))
-    sampler = PathSampler(
-        graph, seed=config.seed, ops=config.ops, min_turns=config.min_turns, max_turns=config.max_turns
-    )
-    todo = [s for s in shard_slots(config.n, config.shard) if s not in done]
+    planned = shard_slots(config.n, config.shard)
+    todo = [s for s in planned if s not in done]
+    report = RunReport(
+        resumed=sum(1 for s in planned if s in done), planned=len(planned), tools_total=len(catalog),
+        workers=config.workers,
+    )  # fmt: skip
+    progress = on_record or (lambda k: None)
+    if report.resumed:
+        progress(report.resumed)
     started = time.perf_counter()
     writer = _Writer(out)
     try:
-        if getattr(backend, "is_async", False):
-            asyncio.run(_run_async(todo, sampler, catalog, graph, backend, config, ids, writer, report, on_record))
+        if is_async:
+            asyncio.run(_run_async(todo, _Work(catalog, graph, backend, config, ids), writer, report, progress))
+        elif config.workers > 1 and len(todo) > 1:
+            _run_workers(todo, source, backend, config, ids, writer, report, progress)  # type: ignore[arg-type]
         else:
+            work = _Work(catalog, graph, backend, config, ids)
             for slot in todo:
-                record = run_sync(_slot(slot, sampler, catalog, graph, backend, config, ids, report))
+                record = run_sync(work.slot(slot, report))
                 if record is not None:
                     writer.write(record)
                     report.add(record)
-                if on_record:
-                    on_record(1)
+                progress(1)
     finally:
         writer.close()
         report.elapsed = time.perf_counter() - started
-        if hasattr(backend, "completion_tokens"):  # totals include failed attempts
-            report.llm_calls = int(backend.calls)
-            report.tokens = int(backend.prompt_tokens) + int(backend.completion_tokens)
-            report.cost_usd = float(backend.cost_usd)
+        _backend_stats(report, backend)
+    report.unfinished = report.planned - report.resumed - report.written - report.empty_slots
     return report
 
 
-async def _slot(slot, sampler, catalog, graph, backend, config: RunConfig, ids, report: RunReport):
-    record_seed = derive_seed(config.seed, "record", slot)
-    track = getattr(backend, "track_usage", None)
-    usage = track() if track else None  # per-task counters (failed attempts included): slots don't mix
-    for attempt in range(config.max_attempts_per_slot):
-        path = sampler.path(slot, attempt=attempt)
-        if path is None:
-            report.dropped["no_path"] += 1
-            continue
-        try:
-            record = await translate_path(
-                path,
-                catalog=catalog,
-                graph=graph,
-                backend=backend,
-                seed=derive_seed(record_seed, "attempt", attempt),
-                slot=slot,
-                catalog_ids=ids,
-                verify=config.verify,
-            )
-        except TranslationError as exc:
-            report.dropped[exc.reason] += 1
-            continue
-        if usage is not None:
-            prov = record["provenance"]
-            prov["llm_calls"] = int(usage["calls"])
-            prov["tokens"] = int(usage["tokens"])
-            prov["cost_usd"] = round(float(usage["cost_usd"]), 8)
-        return record
-    report.empty_slots += 1
-    return None
+def _backend_stats(report: RunReport, backend: Any) -> None:
+    stats = backend.stats() if hasattr(backend, "stats") else {}
+    if not stats:
+        return
+    report.llm_calls = int(stats["calls"])
+    report.tokens = int(stats["prompt_tokens"]) + int(stats["completion_tokens"])
+    report.cost_usd = float(stats["cost_usd"])
+    report.cache_hits = int(stats["cache_hits"])
+    report.saved_usd = float(stats["saved_usd"])
+    report.faults = Counter(stats["faults"])
+    report.concurrency = dict(stats["concurrency"])
+    report.stop_reason = stats["stop_reason"]
+    if stats["stop_reason"] == "max_cost":
+        report.stopped = f"{stats['stop_detail']}; run the same command with a higher --max-cost to continue"
+    elif stats["stop_reason"]:
+        report.stopped = f"the backend stopped: {stats['stop_detail']}"
 
 
-async def _run_async(todo, sampler, catalog, graph, backend, config, ids, writer, report, on_record):
-    """Many slots at once (LLM backends); records are still written in slot order."""
-    sem = asyncio.Semaphore(max(1, config.concurrency))
+async def _run_async(todo: list[int], work: _Work, writer: _Writer, report: RunReport, progress: Callable[[int], None]) -> None:
+    """Many slots at once (LLM backends); records are still written in slot order.
+
+    At most ``concurrency * 5/4 + 1`` conversations run (a few more than the requests allowed in
+    flight, so the limiter never idles while a conversation does its own work), and at most
+    ``4 * concurrency + 16`` finished records wait for an earlier, slower slot.
+    """
+    backend = work.backend
+    limit = max(1, work.config.concurrency)
+    running_cap = limit + limit // 4 + 1
+    ahead_cap = 4 * limit + 16
     results: dict[int, Any] = {}
-    next_i = 0
+    pending: set[asyncio.Task] = set()
+    next_start = next_write = 0
 
-    async def one(slot):
-        async with sem:
-            return slot, await _slot(slot, sampler, catalog, graph, backend, config, ids, report)
+    async def one(slot: int) -> tuple[int, Any]:
+        return slot, await work.slot(slot, report)
 
-    tasks = [asyncio.ensure_future(one(s)) for s in todo]
     try:
-        for fut in asyncio.as_completed(tasks):
-            slot, record = await fut
-            results[slot] = record
-            while next_i < len(todo) and todo[next_i] in results:
-                rec = results.pop(todo[next_i])
-                if rec is not None:
-                    writer.write(rec)
-                    report.add(rec)
-                next_i += 1
-            if on_record:
-                on_record(1)
+        while next_write < len(todo):
+            stopped = bool(getattr(backend, "stop_reason", ""))
+            while (not stopped and next_start < len(todo) and len(pending) < running_cap
+                   and next_start - next_write < ahead_cap):  # fmt: skip
+                pending.add(asyncio.ensure_future(one(todo[next_start])))
+                next_start += 1
+            if not pending:
+                break
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                slot, record = task.result()
+                results[slot] = record
+                progress(1)
+            while next_write < len(todo) and todo[next_write] in results:
+                record = results[todo[next_write]]
+                if record is UNFINISHED:
+                    break
+                del results[todo[next_write]]
+                if record is not None:
+                    writer.write(record)
+                    report.add(record)
+                next_write += 1
+            if next_write < len(todo) and results.get(todo[next_write]) is UNFINISHED:
+                break  # the backend stopped: nothing after this slot can be written in order
     finally:
-        for t in tasks:
-            t.cancel()
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        close = getattr(backend, "aclose", None)
+        if close is not None:
+            await close()
+
+
+# -- worker processes (offline) ----------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(source: CatalogSource, backend: Any, config: RunConfig, ids: list[str], parent: int) -> None:
+    """Build the catalog, graph and sampler once per worker; exit if the parent dies."""
+    catalog, graph = source.load()
+    _WORKER["work"] = _Work(catalog, graph, backend, config, ids)
+
+    def watch() -> None:  # a killed parent (kill -9) must not leave workers behind
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="magnet-parent-watch", daemon=True).start()
+
+
+def _worker_chunk(slots: list[int]) -> tuple[list[bytes], RunReport]:
+    """Records of ``slots`` as JSON lines, and the drops and counts of this chunk."""
+    work: _Work = _WORKER["work"]
+    part = RunReport()
+    lines: list[bytes] = []
+    for slot in slots:
+        record = run_sync(work.slot(slot, part))
+        if record is not None:
+            lines.append(orjson.dumps(record) + b"\n")
+            part.add(record)
+    return lines, part
+
+
+def _run_workers(
+    todo: list[int], source: CatalogSource, backend: Any, config: RunConfig, ids: list[str],
+    writer: _Writer, report: RunReport, progress: Callable[[int], None],
+) -> None:  # fmt: skip
+    """The offline path on ``config.workers`` spawned processes; lines are written in slot order."""
+    import multiprocessing
+
+    workers = min(config.workers, len(todo))
+    size = max(1, min(32, len(todo) // (workers * 4) or 1))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(source, backend, config, ids, os.getpid())) as pool:
+        for chunk, (lines, part) in zip(chunks, pool.imap(_worker_chunk, chunks)):
+            for line in lines:
+                writer.write_line(line)
+            report.merge(part)
+            progress(len(chunk))
 
 
 def iter_records(path: FsPath) -> Iterable[tuple[int, dict[str, Any] | None, str]]:

@@ -10,7 +10,9 @@ of 127.0.0.1) answers ``POST /v1/chat/completions`` and ``POST /chat/completions
   (see :func:`smart_reply`), or ``responder`` when one is given.
 
 Every request body is recorded in ``.requests`` (and its headers in ``.request_headers``),
-every reply body sent in ``.replies``.
+every reply body sent in ``.replies``; ``.max_in_flight`` is the most requests answered at once.
+:func:`faulty` makes a responder failing a share of requests (429, 500, hangs, malformed
+bodies, bad contents) and :func:`capacity` one that answers 429 above a concurrency.
 
 Use the ``fake_openai`` fixture (``from fake_openai import fake_openai``) or make one with
 another scope via :func:`make_fixture`::
@@ -24,6 +26,7 @@ another scope via :func:`make_fixture`::
 from __future__ import annotations
 
 import json
+import random
 import re
 import threading
 import time
@@ -42,6 +45,8 @@ __all__ = [
     "malformed",
     "delayed",
     "smart_reply",
+    "faulty",
+    "capacity",
     "make_fixture",
     "fake_openai",
 ]
@@ -292,13 +297,74 @@ def smart_reply(body: dict[str, Any]) -> Reply:
     return text("Here is what I found: everything went through.")
 
 
+FAULT_KINDS = ("rate_limit", "server_error", "hang", "malformed", "content")
+
+
+def faulty(
+    rate: float,
+    *,
+    seed: int,
+    kinds: tuple[str, ...] = FAULT_KINDS,
+    hang: float = 2.0,
+    retry_after: float = 0.05,
+    inner: Callable[[dict[str, Any]], Reply] = smart_reply,
+) -> Callable[[dict[str, Any]], Reply]:
+    """A responder that fails a ``rate`` share of requests (seeded), else answers with ``inner``.
+
+    A failure is one of ``kinds``, drawn uniformly: ``rate_limit`` (429 with ``Retry-After``),
+    ``server_error`` (500), ``hang`` (the reply comes after ``hang`` seconds: past a short
+    client timeout), ``malformed`` (HTTP 200, body not JSON) or ``content`` (a well-formed
+    reply with a bad content: a call of an unknown tool when tools were offered, else text
+    with broken JSON). ``responder.injected`` counts the failures sent, by kind.
+    """
+    rng = random.Random(seed)
+    lock = threading.Lock()
+    injected: dict[str, int] = {}
+
+    def respond(body: dict[str, Any]) -> Reply:
+        with lock:
+            kind = rng.choice(kinds) if rng.random() < rate else ""
+            if kind:
+                injected[kind] = injected.get(kind, 0) + 1
+        if kind == "rate_limit":
+            return error(429, retry_after=retry_after, message="slow down")
+        if kind == "server_error":
+            return error(500, message="upstream exploded")
+        if kind == "hang":
+            return delayed(inner(body), hang)
+        if kind == "malformed":
+            return malformed()
+        if kind == "content":
+            if body.get("tools"):
+                return tool_calls(("no_such_tool_anywhere", {"x": 1}))
+            return text('{"request": "broken json, sorry')
+        return inner(body)
+
+    respond.injected = injected  # type: ignore[attr-defined]
+    return respond
+
+
+def capacity(limit: int, *, delay: float = 0.05, inner: Callable[[dict[str, Any]], Reply] = smart_reply) -> Callable[["FakeOpenAI", dict[str, Any]], Reply]:
+    """A responder for a server that takes at most ``limit`` requests at once: one more gets a
+    429 (``Retry-After: 0``); accepted requests take ``delay`` seconds. Give it to
+    :class:`FakeOpenAI` as ``responder`` (it reads the server's ``in_flight``)."""
+
+    def respond(fake: "FakeOpenAI", body: dict[str, Any]) -> Reply:
+        if fake.in_flight > limit:
+            return error(429, retry_after=0, message="too many requests at once")
+        return delayed(inner(body), delay)
+
+    respond.wants_server = True  # type: ignore[attr-defined]
+    return respond
+
+
 # -- the server ------------------------------------------------------------------------
 
 
 class FakeOpenAI:
     """A fake OpenAI chat-completions server on 127.0.0.1 (see the module docstring)."""
 
-    def __init__(self, *, responder: Callable[[dict[str, Any]], Reply] | None = None):
+    def __init__(self, *, responder: Callable[..., Reply] | None = None):
         self.responder = responder or smart_reply
         self.requests: list[dict[str, Any]] = []
         self.request_headers: list[dict[str, str]] = []
@@ -306,6 +372,8 @@ class FakeOpenAI:
         self._queue: list[Reply] = []
         self._lock = threading.Lock()
         self._counter = 0
+        self.in_flight = 0  # requests being answered now
+        self.max_in_flight = 0  # the most at once so far
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -364,7 +432,20 @@ class FakeOpenAI:
             self.requests.append(body)
             self.request_headers.append(headers)
             scripted = self._queue.pop(0) if self._queue else None
-        return scripted if scripted is not None else self.responder(body)
+        if scripted is not None:
+            return scripted
+        if getattr(self.responder, "wants_server", False):
+            return self.responder(self, body)  # type: ignore[call-arg]
+        return self.responder(body)
+
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def _complete(self, reply: Reply, body: dict[str, Any]) -> bytes:
         """The bytes to send for ``reply``: fills id, model and usage of a 200 body."""
@@ -419,10 +500,14 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 self._send(400, b'{"error": {"message": "request body is not JSON"}}', {})
                 return
-            reply = fake._next(body, {k.lower(): v for k, v in self.headers.items()})
-            if reply.delay:
-                time.sleep(reply.delay)
-            self._send(reply.status, fake._complete(reply, body), reply.headers)
+            fake._enter()
+            try:
+                reply = fake._next(body, {k.lower(): v for k, v in self.headers.items()})
+                if reply.delay:
+                    time.sleep(reply.delay)
+                self._send(reply.status, fake._complete(reply, body), reply.headers)
+            finally:
+                fake._leave()
 
         def do_GET(self) -> None:
             self._send(404, b'{"error": {"message": "not found"}}', {})

@@ -11,6 +11,19 @@ import orjson
 from ..errors import OptionError
 
 OPS = ("insert", "merge", "split")
+LLM_OPTIONS = ("api_base", "timeout", "retries", "backoff", "cache_dir", "no_cache", "price_in", "price_out",
+               "max_cost", "transport")  # fmt: skip
+
+EPILOG = """\b
+Exit status:
+  0  every record of this shard is in the file
+  1  some slots were given up (no translatable path after all attempts; see the drops)
+  2  bad input or option, or the LLM backend stopped for good (e.g. the API key was rejected)
+  3  stopped by --max-cost: the file holds whole records in slot order; rerun the same
+     command with a higher --max-cost to continue (cached answers cost nothing)
+\b
+A killed run is resumed by running the same command again (or with --resume).
+"""
 
 
 def parse_ops(text: str) -> tuple[str, ...]:
@@ -24,7 +37,7 @@ def parse_ops(text: str) -> tuple[str, ...]:
     return ops
 
 
-@click.command("sample")
+@click.command("sample", epilog=EPILOG)
 @click.option("--catalog", "catalogs", multiple=True, metavar="SPEC",
               help="Catalog file, folder, module:Class, OpenAPI/MCP file or entry-point name (repeatable). Default: the built-in toolkits.")
 @click.option("--impl", default=None, metavar="MODULE:CLASS", help="Bind a JSON doc catalog to this Python class.")
@@ -35,39 +48,72 @@ def parse_ops(text: str) -> tuple[str, ...]:
 @click.option("--seed", default=0, show_default=True, type=int, help="Run seed: same seed, same bytes.")
 @click.option("--min-turns", default=2, show_default=True, type=click.IntRange(min=1))
 @click.option("--max-turns", default=5, show_default=True, type=click.IntRange(min=1))
+@click.option("--shard", default=None, metavar="i/N", help="Write only shard i of N (contiguous slots; shards concatenate to the full run).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Processes for the offline path (same output as 1).")
+@click.option("--resume", is_flag=True, help="Continue the output file, skipping the records in it (the default).")
+@click.option("--overwrite", is_flag=True, help="Start the output file again instead of resuming it.")
+@click.option("--report", "report_file", default=None, metavar="FILE", help="Also write the run report as JSON.")
+@click.option("--paths-only", is_flag=True, help="Only sample and mutate paths; print them as JSON lines.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--model", default=None, metavar="PROVIDER/MODEL", help="Use an LLM through litellm (e.g. openai/gpt-4o-mini). Default: offline.")
 @click.option("--api-base", default=None, metavar="URL", help="Base URL of an OpenAI-compatible server for --model.")
-@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Conversations in flight with --model.")
-@click.option("--shard", default=None, metavar="i/N", help="Write only shard i of N (contiguous slots; shards concatenate to the full run).")
-@click.option("--paths-only", is_flag=True, help="Only sample and mutate paths; print them as JSON lines.")
-@click.option("--overwrite", is_flag=True, help="Start the output file again instead of resuming it.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def command(catalogs, impl, state, ops_text, n, out, seed, min_turns, max_turns, model, api_base,
-            concurrency, shard, paths_only, overwrite, quiet):
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Most LLM requests in flight (lowered on 429s, raised again after).")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Per LLM request.")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(min=0), help="Retries per LLM request (429, 5xx, timeouts) and per unusable reply.")
+@click.option("--backoff", default=0.5, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS", help="First retry wait; doubles each retry, with jitter.")
+@click.option("--cache-dir", default=None, metavar="DIR", help="LLM answer cache [default: $MAGNET_HOME/cache/llm].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the LLM answer cache.")
+@click.option("--price-in", default=None, type=click.FloatRange(min=0), metavar="USD", help="Price per million input tokens (default: litellm's table).")
+@click.option("--price-out", default=None, type=click.FloatRange(min=0), metavar="USD", help="Price per million output tokens (default: litellm's table).")
+@click.option("--max-cost", default=None, type=click.FloatRange(min=0), metavar="USD", help="Stop cleanly once this run has spent this much (exit 3).")
+@click.option("--transport", default="auto", show_default=True, type=click.Choice(["auto", "http", "litellm"]),
+              help="auto: direct HTTP for openai/* with --api-base, litellm otherwise.")
+@click.pass_context
+def command(ctx, catalogs, impl, state, ops_text, n, out, seed, min_turns, max_turns, shard, workers, resume, overwrite,
+            report_file, paths_only, quiet, model, api_base, concurrency, timeout, retries, backoff, cache_dir, no_cache,
+            price_in, price_out, max_cost, transport):  # fmt: skip
     """Synthesize N verified multi-turn conversations (offline unless --model is given)."""
-    from ..catalog import load_catalogs
-    from ..graph import build_graph
-    from ..run import RunConfig, parse_shard, run_sample
+    from ..run import CatalogSource, RunConfig, parse_shard, run_sample
     from . import report as report_mod
 
     ops = parse_ops(ops_text)
     if min_turns > max_turns:
         raise OptionError(f"--min-turns {min_turns} is larger than --max-turns {max_turns}; lower one of them")
-    catalog = load_catalogs(catalogs, impl=impl, state=state)
-    graph = build_graph(catalog.tools)
+    if resume and overwrite:
+        raise OptionError("--resume and --overwrite contradict each other; resuming is the default, drop one of them")
+    _check_llm_options(ctx, model, workers)
+    source = CatalogSource(tuple(catalogs), impl, state)
+    catalog, graph = source.load()
     config = RunConfig(n=n, ops=ops, seed=seed, min_turns=min_turns, max_turns=max_turns,
-                       shard=parse_shard(shard), concurrency=concurrency)
+                       shard=parse_shard(shard), concurrency=concurrency, workers=workers)  # fmt: skip
     if paths_only:
         _paths_only(graph, config, out)
         return
-    backend = _backend(model, api_base, seed)
+    backend = _backend(model, api_base=api_base, seed=seed, concurrency=concurrency, timeout=timeout, retries=retries,
+                       backoff=backoff, cache_dir=cache_dir, no_cache=no_cache, price_in=price_in,
+                       price_out=price_out, max_cost=max_cost, transport=transport)  # fmt: skip
     out_path = FsPath(out or "data.jsonl")
     with report_mod.progress(total=len(range(*_bounds(config))), quiet=quiet) as advance:
         report = run_sample(catalog=catalog, graph=graph, backend=backend, config=config, out=out_path,
-                            overwrite=overwrite, on_record=advance, catalog_ids=catalog.id.split("+"))
+                            overwrite=overwrite, on_record=advance, catalog_ids=catalog.id.split("+"), source=source)  # fmt: skip
     report_mod.print_summary(report, out_path, backend)
-    if report.empty_slots:
-        sys.exit(1)
+    if report_file:
+        FsPath(report_file).write_bytes(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2))
+    if report.exit_code:
+        if report.stop_reason and report.stop_reason != "max_cost":
+            click.echo(f"error: {report.stopped}; check the model, --api-base and the API key", err=True)
+        sys.exit(report.exit_code)
+
+
+def _check_llm_options(ctx: click.Context, model: str | None, workers: int) -> None:
+    """LLM options given without --model, or --workers with --model, are mistakes: say so."""
+    if model is None:
+        for name in LLM_OPTIONS:
+            if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+                flag = "--" + name.replace("_", "-")
+                raise OptionError(f"{flag} needs --model (e.g. --model openai/gpt-4o-mini); without it magnet runs offline")
+    elif workers > 1:
+        raise OptionError("--workers applies to the offline backend; with --model raise --concurrency instead")
 
 
 def _bounds(config) -> tuple[int, int]:
@@ -77,16 +123,28 @@ def _bounds(config) -> tuple[int, int]:
     return r.start, r.stop
 
 
-def _backend(model, api_base, seed):
+def _backend(model, *, api_base, seed, concurrency, timeout, retries, backoff, cache_dir, no_cache, price_in, price_out,
+             max_cost, transport):  # fmt: skip
+    """The offline backend, or an LLM backend set up from the options."""
     if model is None:
-        if api_base:
-            raise OptionError("--api-base needs --model (e.g. --model openai/my-local-model)")
         from ..translate.offline import OfflineBackend
 
         return OfflineBackend()
+    from ..cache import ResponseCache, default_cache_dir
     from ..translate.llm import LiteLLMBackend
 
-    return LiteLLMBackend(model, api_base=api_base, seed=seed)
+    prices = None
+    if price_in is not None or price_out is not None:
+        prices = ((price_in or 0.0) / 1e6, (price_out or 0.0) / 1e6)
+    cache = None if no_cache else ResponseCache(cache_dir or default_cache_dir())
+    backend = LiteLLMBackend(model, api_base=api_base, seed=seed, concurrency=concurrency, timeout=timeout,
+                             max_retries=retries, backoff=backoff, prices=prices, cache=cache, max_cost=max_cost,
+                             transport=transport)  # fmt: skip
+    if max_cost is not None and not backend.priced:
+        raise OptionError(
+            f"--max-cost: litellm has no price for {model}; give --price-in and --price-out (USD per million tokens)"
+        )
+    return backend
 
 
 def _paths_only(graph, config, out) -> None:

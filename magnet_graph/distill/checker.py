@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import orjson
 
@@ -111,7 +111,8 @@ def summary_failures(record: Mapping[str, Any], t: int) -> list[str]:
         content = msg.get("content")
         if msg["role"] in ("user", "tool") and isinstance(content, str):
             parts.append(content)
-            numbers.update(float(x) for x in _NUMBER.findall(content.replace(",", "")))
+            if msg["role"] == "user":
+                numbers.update(float(x) for x in _NUMBER.findall(content.replace(",", "")))
         for tc in msg.get("tool_calls") or ():
             parts.append(str(tc["function"].get("arguments", "")))
     for turn in record["turns"][: t + 1]:
@@ -121,13 +122,19 @@ def summary_failures(record: Mapping[str, Any], t: int) -> list[str]:
     out = []
     for match in _TOKEN.finditer(text):
         token = match.group(0).strip(_STRIP).lstrip("$€£").rstrip("%")
-        if not token or token in source:
+        if not token or contains_token(source, token):
             continue
         value = _as_number(token)
         if value is not None and (value in numbers or any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in numbers)):
             continue
         out.append(f"summary: turn {t} states {token!r}, which no output, argument or user message contains")
     return out
+
+
+def contains_token(text: str, token: str) -> bool:
+    """Whether ``token`` occurs in ``text`` not glued to letters or digits on either side
+    (``"4"`` is not found in ``"0149"``, ``"CT-0001"`` is found in ``'"CT-0001"'``)."""
+    return re.search(rf"(?<![0-9A-Za-z]){re.escape(token)}(?![0-9A-Za-z])", text) is not None
 
 
 def _collect_numbers(value: Any, numbers: set[float]) -> None:
@@ -221,8 +228,3 @@ def check_against(candidate: Mapping[str, Any], reference: Mapping[str, Any], *,
     ]
     failures += matches_ground_truth(candidate, reference, catalog=catalog, turns=n if prefix else None)
     return failures
-
-
-def failure_codes(failures: Sequence[str]) -> list[str]:
-    """The distinct reason codes of ``failures`` (the text before the first colon)."""
-    return sorted({f.split(":", 1)[0] for f in failures})

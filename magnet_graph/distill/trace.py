@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import orjson
 
-__all__ = ["Origin", "leaves", "get_at", "set_at", "arg_origins", "Sources", "invent", "turn_user_texts"]
+__all__ = ["Origin", "leaves", "get_at", "set_at", "schema_at", "arg_origins", "Sources", "invent", "turn_user_texts"]
 
 Path = tuple[Any, ...]
 _NUM = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -173,9 +173,16 @@ class Sources:
                 parts.append(str(tc["function"].get("arguments", "")))
         for turn in record["turns"]:
             for call in turn.get("calls", []):
-                for _, v in leaves(call.get("output")):
-                    if isinstance(v, (int, float)) and not isinstance(v, bool):
-                        self.numbers.add(float(v))
+                stack = [call.get("output")]
+                while stack:
+                    item = stack.pop()
+                    if isinstance(item, list):
+                        self.numbers.add(float(len(item)))
+                        stack.extend(item)
+                    elif isinstance(item, dict):
+                        stack.extend(item.values())
+                    elif isinstance(item, (int, float)) and not isinstance(item, bool):
+                        self.numbers.add(float(item))
         self.text = "\n".join(parts).lower()
 
     def has(self, value: Any) -> bool:
@@ -184,11 +191,16 @@ class Sources:
         if isinstance(value, (int, float)):
             return float(value) in self.numbers
         if isinstance(value, str):
-            return value.lower() in self.text
+            low = value.lower()
+            return re.search(rf"(?<![0-9a-z]){re.escape(low)}(?![0-9a-z])", self.text) is not None
         return orjson.dumps(value).decode().lower() in self.text
 
 
 _SURNAMES = ("Okafor", "Lindqvist", "Marchetti", "Haddad", "Kowalczyk", "Ferreira", "Tanaka", "Oyelaran")
+_FILLERS = (
+    "Following up on the earlier note", "Please see the attached summary", "Reminder about the next steps",
+    "Checking in on the status of this", "Quick update on the plan for today",
+)
 _DIGITS = re.compile(r"\d+")
 
 
@@ -210,6 +222,8 @@ def _invent_once(value: Any, schema: Any, rng: random.Random) -> Any:
             local, _, domain = value.partition("@")
             return f"{local}{rng.randint(2, 97)}@{domain}"
         words = value.split(" ")
+        if len(words) >= 4:
+            return rng.choice(_FILLERS)
         if len(words) > 1 and words[-1][:1].isupper():
             return " ".join(words[:-1] + [rng.choice(_SURNAMES)])
         stem, dot, ext = value.rpartition(".") if "." in value[1:] else (value, "", "")

@@ -24,6 +24,7 @@ import orjson
 __all__ = [
     "Example",
     "NOTE_PREFIX",
+    "GONE_PREFIX",
     "openai_tool",
     "tools_for",
     "record_example",
@@ -38,6 +39,8 @@ Notes = Literal["system", "user"]
 
 #: How a note announcing newly available tools starts (``notes="user"`` puts it in brackets).
 NOTE_PREFIX = "New tools are available:"
+#: How a note announcing tools taken away starts.
+GONE_PREFIX = "These tools are no longer available:"
 
 
 def dumps(obj: Any) -> str:
@@ -91,32 +94,38 @@ def _tool_sets(record: Mapping[str, Any]) -> list[list[str]]:
 def record_example(record: Mapping[str, Any], *, notes: Notes = "system", kind: str = "multi") -> Example:
     """The training conversation of a record: its messages and the tools of its first turn.
 
-    Tools that later turns add are announced before the turn that adds them (see the module
-    docstring); the messages are otherwise the record's own (not copied deeply).
+    Where a later turn offers other tools, a note before its user message says which tools
+    are no longer available and which are now (see the module docstring); the messages are
+    otherwise the record's own (not copied deeply).
     """
     sets = _tool_sets(record)
     if not sets:
         return {"id": record.get("id", ""), "kind": kind, "messages": list(record["messages"]), "tools": []}
-    offered = set(sets[0])
-    messages = record["messages"]
+    current = set(sets[0])
     starts: dict[int, list[str]] = {}
     for turn, names in zip(record["turns"], sets):
-        added = [n for n in names if n not in offered]
+        now = set(names)
+        texts = []
+        gone = [t["name"] for t in record["tools"] if t["name"] in current - now]
+        if gone:
+            texts.append(f"{GONE_PREFIX} {', '.join(gone)}.")
+        added = [n for n in names if n not in current]
         if added:
-            starts[turn["messages"][0]] = added
-            offered.update(added)
+            texts.append(tool_note(tools_for(record, added)))
+        if texts:
+            starts[turn["messages"][0]] = texts
+        current = now
+    messages = record["messages"]
     if not starts:
         out = list(messages)
     else:
         out = []
         for i, msg in enumerate(messages):
-            added = starts.get(i)
-            if added:
-                note = tool_note(tools_for(record, added))
+            for text in starts.get(i, ()):
                 if notes == "system":
-                    out.append({"role": "system", "content": note})
+                    out.append({"role": "system", "content": text})
                 else:
-                    msg = {**msg, "content": f"[{note}]\n{msg.get('content') or ''}"}
+                    msg = {**msg, "content": f"[{text}]\n{msg.get('content') or ''}"}
             out.append(msg)
     return {"id": record.get("id", ""), "kind": kind, "messages": out, "tools": tools_for(record, sets[0])}
 

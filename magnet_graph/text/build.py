@@ -34,6 +34,8 @@ RECORD_NOUNS = frozenset(
 )
 _NAV_STOP = frozenset("plus gear arrow search review select data browser menu more dots sidebar icon back home "
                       "free_up_space list options result results keypad".split())
+_CREATING_VERBS = frozenset({"place", "book", "order", "reserve", "post", "send", "schedule", "pay", "transfer",
+                             "submit", "request", "report", "publish"})
 _FORMAT_WORDS = frozenset("pdf csv file copy document excel xlsx".split())
 _APPLIANCE_NOUN = re.compile(r"\b(washing machine|coffee machine|washer|dryer|oven|thermostat|printer|router|"
                              r"dishwasher|microwave|tv|television|fridge|vacuum|laptop|headphones)\b", re.I)
@@ -100,7 +102,8 @@ def field_schema(name: str, *, options: tuple[str, ...] = (), step_text: str = "
         return {"type": "string", "format": "email", "description": f"The {label} (name@example.com)."}
     if last in ("date", "day", "birthday") or name in ("date", "month"):
         if name == "month":
-            return {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "The month, as YYYY-MM."}
+            months = [f"2025-{m:02d}" for m in range(1, 13)]
+            return {"type": "string", "enum": months, "description": "The month, as YYYY-MM."}
         return {"type": "string", "format": "date", "description": f"The {label}, as YYYY-MM-DD."}
     if last == "time" and not name.endswith("limit_time"):
         return {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "description": f"The {label}, as HH:MM (24-hour)."}
@@ -221,10 +224,19 @@ class _Builder:
         self.context = ent
 
     def _on_search(self, a: Action) -> None:
+        form = self.form if self.form is not None and self.form.op is None else None
+        if form is not None:  # "enter the city and the date, then click Search": the search's filters
+            self.form = None
         self._flush()
         ent = self._entity_of(a.objects[0] if a.objects else None)
         self._vote(ent, "collection")
-        self._tool(f"search_{plural_of(ent)}", "search", ent, a.step, verb="search")
+        d = self._tool(f"search_{plural_of(ent)}", "search", ent, a.step, verb="search")
+        if form is not None:
+            for s in form.steps:
+                self._tool(d.name, "search", ent, s, verb="search")
+            for k, v in form.fields.items():
+                d.fields.setdefault(self._field_name(ent, k), v)
+            d.required.extend(k for k in form.required if k not in d.required)
         self.context = ent
 
     def _add_fields(self, a: Action, names: list[str], schemas: list[dict[str, Any]]) -> None:
@@ -254,6 +266,11 @@ class _Builder:
     def _on_create(self, a: Action) -> None:
         obj = a.objects[0] if a.objects else None
         ent = self._entity_of(obj)
+        if (a.parallel or a.optional) and self.form is not None and self.form.entity != ent:
+            # "meanwhile, add a note": its own record, the form being filled stays open
+            self._vote(ent, "collection")
+            self._emit(_Form(ent, steps=[a.step]), "create", a.verb if a.verb != "new" else "create")
+            return
         if self.form is not None and self.form.op is None and self.form.entity == ent and not self.form.fields:
             self.form = None
         self._flush()
@@ -271,6 +288,12 @@ class _Builder:
             return
         ent = self.context or self.default
         self._vote(ent, "collection")
+        if any(d.entity == ent and d.op in ("search", "get", "list") for d in self.tools.values()):
+            # "search for a song and tap Add": acts on the record found, given its id
+            draft = self._tool(f"{a.verb}_{ent}", "submit", ent, a.step, verb=a.verb)
+            draft.needs_id = True
+            self.last_write = draft.name
+            return
         self._emit(_Form(ent, steps=[a.step]), "create", a.verb)
 
     def _on_commit(self, a: Action) -> None:
@@ -294,7 +317,11 @@ class _Builder:
         self._flush()
         ent = self._entity_of(obj)
         self._vote(ent, "collection")
-        draft = self._tool(f"{a.verb.replace(' ', '_')}_{ent}", "submit", ent, a.step, verb=a.verb)
+        name = f"{a.verb.replace(' ', '_')}_{ent}"
+        if a.verb in _CREATING_VERBS and not any(d.entity == ent for d in self.tools.values()):
+            self._emit(_Form(ent, steps=[a.step]), "create", a.verb)  # "Place Order": makes the order
+            return
+        draft = self._tool(name, "submit", ent, a.step, verb=a.verb)
         draft.needs_id = True
         self.last_write = draft.name
 
@@ -318,8 +345,10 @@ class _Builder:
     def _on_device(self, a: Action) -> None:
         obj = a.objects[0] if a.objects else ""
         ent = self.device or self.default
-        target = obj if obj and not self._is_place(obj) and obj != ent else ent
+        target = obj if obj and obj != ent and (not self._is_place(obj) or obj in ("app", "device", "computer")) else ent
         name = f"{a.verb.replace(' ', '_')}_{target}"
+        if self.form is not None and not self.device:  # an app's settings are saved, not consumed by the action
+            self._flush()
         form = self.form
         self.form = None
         d = self._tool(name, "action", ent, a.step, verb=a.verb)
@@ -420,13 +449,14 @@ def _spec(d: _Draft, entities: dict[str, Entity]) -> ToolSpec:
         props[ent.id_field] = {"type": "string", "description": f"The ID of the {humanize_param(ent.name)}, "
                                                                f"as returned by the list or search tools."}
         required.append(ent.id_field)
-    if d.op == "search":
+    if d.op == "search" and not d.fields:
         props["query"] = {"type": "string", "minLength": 1,
                           "description": f"Words to look for in the {humanize_param(plural_of(d.entity))}."}
         required.append("query")
     for k, v in d.fields.items():
         props[k] = v
-    required.extend(k for k in d.required if k in props and k not in required)
+    if d.op != "update":  # an update changes only the values given
+        required.extend(k for k in d.required if k in props and k not in required)
     params: dict[str, Any] = {"type": "object", "properties": props, "required": required,
                               "additionalProperties": False}
     verb = d.verb or {"get": "get", "list": "list", "search": "search", "update": "update"}.get(d.op, d.op)

@@ -44,6 +44,7 @@ _UI_EXTRA = frozenset("click tap select enter sign log login password settings s
 _NOT_AFTER_VERB = frozenset("is are was were has have had will can could would should may might does did".split())
 _CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and |or )?then\s+|\s+and\s+(?=[a-z])")
 _LEAD_CLAUSE = re.compile(r"^(?:to|if|when|once|after|before|while|whenever|as soon as)\b[^,:]{1,90}[,:]\s*", re.I)
+_PURPOSE = re.compile(r"^to ([a-z][^,:.]{3,80})[,:]", re.I)
 _PRODUCT = re.compile(r"\b(?:the |your )?([A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)?)(?= (?:app|website|router|"
                       r"printer|washer|thermostat|oven|coffee machine|calendar app|account|forum|bank)\b)"
                       r"|\b(?:in|on|with|to|from) ([A-Z][A-Za-z0-9]+(?:\.com)?(?: [A-Z][A-Za-z0-9]+)?)\b")
@@ -84,7 +85,8 @@ def strip_lead(sentence: str) -> tuple[str, str]:
     for _ in range(3):
         low = s.lower()
         hit = False
-        for m in PARALLEL_MARKERS + SEQUENCE_MARKERS + ("please", "and", "or", "simply", "just"):
+        for m in PARALLEL_MARKERS + SEQUENCE_MARKERS + ("please", "and", "or", "simply", "just", "you can",
+                                                          "you may"):
             if low.startswith(m) and (len(low) == len(m) or not low[len(m)].isalnum()):
                 if m in COMMA_MARKERS and not low[len(m):].lstrip().startswith(","):
                     continue
@@ -127,7 +129,12 @@ def gerund_to_verb(word: str) -> str:
     for cand in (base, base + "e", base[:-1] if len(base) > 2 and base[-1] == base[-2] else ""):
         if cand and cand in VERBS:
             return cand
-    return w
+    vowels = "aeiou"
+    if len(base) > 2 and base[-1] == base[-2] and base[-1] not in vowels + "ls":
+        return base[:-1]
+    if len(base) > 2 and base[-1] not in vowels + "wxy" and base[-2] in vowels and base[-3] not in vowels:
+        return base + "e"
+    return base
 
 
 def task_slug(title: str, fallback: str) -> str:
@@ -139,7 +146,7 @@ def task_slug(title: str, fallback: str) -> str:
         words[0] = gerund_to_verb(words[0])
     kept: list[str] = []
     for w in words:
-        if w in ("in", "on", "with", "using", "from", "for", "via", "at") and kept:
+        if w in ("in", "on", "with", "using", "from", "for", "via", "at") and len(kept) >= 2:
             break
         if w in ("a", "an", "the", "your", "my", "to"):
             continue
@@ -225,6 +232,9 @@ def score_segment(segment: Segment, *, threshold: float = DEFAULT_THRESHOLD) -> 
     platform = _label(low, PLATFORMS, "general")
     title = segment.title or _first_line_title(segment.text)
     task = task_slug(title, "") if title else ""
+    purpose = _PURPOSE.match(segment.text.strip())
+    if not task and purpose:
+        task = task_slug(purpose.group(1), "")
     if not task:
         for line in segment.text.split("\n"):
             for s in split_sentences(line):

@@ -130,7 +130,7 @@ STOP_ADJECTIVES = frozenset(
 )
 PREPOSITIONS = frozenset(
     "to in into on onto from with for at under using by via through until so if when before after that which "
-    "where while within without as about near over then of such like".split()
+    "where while within without as about near over then of such like instead".split()
 )
 
 # Keyword tables for labels: the label whose words appear most often wins.

@@ -83,6 +83,8 @@ def _cut_object(text: str) -> str:
             out.append(tok)
             continue
         started = any(x.strip() for x in out)
+        if not started and word in PREPOSITIONS and word not in ("up", "down"):
+            break
         if started and (word in PREPOSITIONS or word in _RELATIVE or word in _PARTICIPLES
                         or (word.endswith("ed") and len(word) > 5)):
             break
@@ -119,7 +121,7 @@ def _button_label(tail: str) -> str:
             break
         if core != w:
             break
-    while out and out[-1].lower() in _LABEL_JOINERS:
+    while out and out[-1] in _LABEL_JOINERS:
         out.pop()
     return " ".join(out)
 
@@ -233,7 +235,7 @@ def _is_field_choice(verb: str, label: str) -> bool:
     if verb not in ("choose", "select", "pick"):
         return False
     words = object_words(label)
-    if not words:
+    if not words or label[:1].isupper():
         return False
     low = label.lower()
     if re.match(r"(?:what|how|who|which|when)\b", low):
@@ -295,7 +297,8 @@ def parse_procedure(text: str, *, title: str = "") -> tuple[str, list[RawStep], 
             low = sentence.lower()
             cond = bool(re.search(r"\bif (?:you|the|your|it)\b", low)) and k == 0 and not low.startswith("if")
             for clause in clauses(sentence):
-                a = _action(idx, clause, optional=cond, parallel=not actions and first_marker not in ("", "if"),
+                a = _action(idx, clause, optional=cond or first_marker in ("if", "optionally"),
+                            parallel=not actions and first_marker not in ("", "if"),
                             appliance=appliance)
                 if a is None or a.cls == "skip":
                     continue

@@ -226,13 +226,17 @@ class OfflineBackend:
                     edge = graph.get_edge_data(plan[j].name, name) if graph is not None else None
                     if edge:
                         for out_field, param in edge.get("feeds", ()):
-                            if param == pname:
+                            if param == pname and not _echo_misfits(plan[j], out_field, pschema):
                                 ref = Ref(j, out_field)
                                 break
                     if ref:
                         break
                 if ref is not None:
                     planned.args[pname] = ref
+                    if not implicit:  # an explicit call names its same-turn source indirectly
+                        planned.refs[pname] = phrases.reference_phrase(
+                            ref.field.split(".")[-1].replace("[]", ""),
+                            source_tool=ctx.catalog.tool(plan[ref.position].name), turns_ago=0, rng=rng)
                     continue
                 # (b) a value from an earlier turn's output, referred to indirectly (on a retry,
                 # sometimes not: the earlier value may be what made the call fail)
@@ -371,6 +375,19 @@ class _Skip:
 
 
 _SKIP = _Skip()
+
+
+def _echo_misfits(source: "_Planned", out_field: str, schema: dict) -> bool:
+    """True when the feeding call will echo one of its own arguments into ``out_field`` and
+    that argument does not fit the parameter (``turn_on(light.x)`` cannot feed ``lock_door``)."""
+    key = out_field.rsplit(".", 1)[-1].replace("[]", "")
+    value = source.args.get(key)
+    if value is None or isinstance(value, Ref):
+        return False
+    check = schema.get("items", {}) if schema.get("type") == "array" else schema
+    if isinstance(value, list):
+        return not all(_accepts(check, v) for v in value)
+    return not _accepts(check, value)
 
 
 def _is_fixed(schema: dict) -> bool:

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 from ..types import Tool
+from . import vocab as W
 from .values import format_number, format_value, humanize_param, join_words, param_tokens, value_kind
 
 __all__ = [
@@ -75,6 +76,7 @@ _ARTICLES = frozenset({"a", "an", "the", "any", "information", "details", "curre
 _IRREGULAR = {"does": "do", "goes": "go", "has": "have", "is": "be", "returns": "get", "return": "get",
               "gives": "give", "echoes": "echo"}
 _NOT_VERBS_S = frozenset({"status", "details", "news", "series", "analysis", "settings", "this", "is", "ids"})
+_LIKE_TAIL = re.compile(r",? like `?[\w -]+`?$")
 _CUT_WORDS = re.compile(r",? (?:which|that|so that|in order to|if|when|where|because) ")
 
 
@@ -110,7 +112,7 @@ def _clean(name: str, description: str) -> str:
     first = (desc[: m.start()] if m else desc).strip()
     for rx in _LEAD_INS:
         first = rx.sub("", first, count=1)
-    first = " ".join(first.split()).strip(" .,;:-")
+    first = _LIKE_TAIL.sub("", " ".join(first.split())).strip(" .,;:-")
     if not first:
         return _scrub(" ".join(param_tokens(name)), name) or "do that"
     words = first.split(" ")
@@ -158,7 +160,6 @@ _MODIFIERS = frozenset({"min", "max", "minimum", "maximum", "start", "end", "new
                         "last", "source", "target", "current", "previous", "next", "base", "other", "initial",
                         "final", "total", "nonfree", "free", "unit"})
 _GENERIC_NOUNS = frozenset({"number", "value", "amount", "numbers", "values"})
-_NEW_WORDS = frozenset({"new"})
 _PH = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _QUESTION_START = frozenset({"how", "what", "which", "who", "whom", "whose", "where", "when", "why"})
 _AUX = frozenset({"is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
@@ -261,7 +262,7 @@ def _build_info(tool: Tool, pkey: tuple[str, ...]) -> _Info:
     return _Info(action=action, actions=_action_variants(name, description, action), params=params, hints=tuple(prepared))
 
 
-_COMMON_VERBS = frozenset(_VERBISH_BASE := {
+_COMMON_VERBS = frozenset({
     "get", "list", "create", "add", "make", "find", "search", "book", "fetch", "retrieve", "update", "delete", "remove",
     "send", "set", "check", "compute", "calculate", "place", "register", "post", "cancel", "show", "read", "write",
     "open", "close", "start", "stop", "run", "move", "copy", "convert", "transfer", "turn", "lock", "unlock", "view",
@@ -295,74 +296,31 @@ def _info(tool: Tool) -> _Info:
     return info
 
 
-# ------------------------------------------------------------------------------------------
-# one clause per call
-# ------------------------------------------------------------------------------------------
-# lead said once -> the forms its items may take ({l}: label, {v}: written value)
-_STATED_STYLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("with ", ("{l} {v}", "the {l} {v}", "the {l} set to {v}", "{v} as the {l}")),
-    ("using ", ("{l} {v}", "the {l} {v}", "{v} as the {l}", "{v} for the {l}")),
-    ("for ", ("{l} {v}", "the {l} {v}")),
-    ("where ", ("the {l} is {v}", "{l} is {v}", "the {l} equals {v}")),
-    ("and make sure ", ("the {l} is {v}", "you use {v} as the {l}", "the {l} is set to {v}")),
-    ("setting ", ("{l} to {v}", "the {l} to {v}")),
-    ("given ", ("{l} {v}", "the {l} {v}")),
-    ("- ", ("{l}: {v}", "{l} {v}")),
-    ("(", ("{l}: {v}", "{l} {v}")),
-    ("with these details: ", ("{l} {v}", "{l}: {v}")),
-    ("so that ", ("the {l} is {v}", "the {l} ends up as {v}")),
-    ("and use ", ("{v} for the {l}", "{v} as the {l}")),
-    ("and set ", ("the {l} to {v}", "{l} to {v}")),
-    ("; ", ("the {l} should be {v}", "{l} is {v}", "use {v} for the {l}")),
-    (" - by the way, ", ("the {l} is {v}", "use {v} as the {l}")),
-)
-_REF_STYLES = ("using {r}", "with {r}", "for {r}", "based on {r}", "with the {l} being {r}", "and use {r}",
-               "taking {r}", "and for the {l}, use {r}")
-_BOOL_ON = ("with {l} enabled", "with {l} turned on", "and turn on {l}", "with {l} on", "{l}: yes", "and make sure {l} is on")
-_BOOL_OFF = ("with {l} disabled", "with {l} turned off", "without {l}", "with {l} off", "{l}: no", "and keep {l} off")
-_JOINERS = (", ", " and ", "; ")
-_SUFFIXES = ("", "", "", "", "", "", "", "", " for me", " now", " right away", " if you can", " when you get a chance",
-             " as soon as possible", " please", " today", " if that's possible")
-_VERB_SYNONYMS = {
-    "get": ("fetch", "look up", "pull up", "show me", "find out", "check", "give me"),
-    "retrieve": ("fetch", "pull up", "get", "look up"),
-    "list": ("show me", "list out", "give me"),
-    "create": ("make", "set up", "add"),
-    "send": ("send off", "shoot over"),
-    "search": ("look through", "search through", "scan"),
-    "find": ("look for", "locate", "track down"),
-    "cancel": ("call off", "drop"),
-    "delete": ("remove", "get rid of", "erase"),
-    "remove": ("delete", "get rid of", "take out"),
-    "book": ("reserve", "lock in"),
-    "add": ("put", "include"),
-    "set": ("change", "adjust", "configure"),
-    "update": ("change", "modify", "edit"),
-    "modify": ("change", "update", "edit"),
-    "check": ("verify", "look at", "see"),
-    "calculate": ("compute", "work out", "figure out"),
-    "compute": ("calculate", "work out", "figure out"),
-    "display": ("show", "print", "show me"),
-    "show": ("display", "let me see"),
-    "read": ("open", "show me"),
-    "convert": ("change", "turn"),
-    "move": ("shift", "relocate"),
-    "write": ("put", "save"),
-    "estimate": ("approximate", "work out"),
-    "turn": ("switch",),
-    "place": ("submit",),
-    "view": ("show me", "look at"),
-    "compare": ("diff", "check the differences between"),
-}
+
+def _label_variant(label: str, rng: random.Random) -> str:
+    """Another way to name a parameter now and then: "booking ID" -> "ID of the booking",
+    "file name" -> "name of the file"."""
+    if rng.random() >= 0.3:
+        return label
+    head, _, last = label.rpartition(" ")
+    if head and last in ("ID", "name", "number", "code", "date", "address") and " " not in head:
+        return f"{last} of the {head}"
+    return label
 
 
 def _bool_text(label: str, value: bool, rng: random.Random) -> str:
-    return _pick(rng, _BOOL_ON if value else _BOOL_OFF).replace("{l}", label)
+    return _pick(rng, W.BOOL_ON if value else W.BOOL_OFF).replace("{l}", label)
 
 
-def _value_text(param: str, value: Any, info: _Info) -> str:
+def _value_text(param: str, value: Any, info: _Info, rng: random.Random | None = None) -> str:
+    """``value`` as :func:`format_value` writes it; with ``rng``, quoted free text sometimes
+    gets double quotes instead of single ones (the value itself is unchanged)."""
     p = info.params.get(param)
-    return format_value(value, p.schema if p else None, name=param)
+    text = format_value(value, p.schema if p else None, name=param)
+    if rng is not None and isinstance(value, str) and len(text) > 2 and text[0] == "'" and text[-1] == "'" \
+            and '"' not in value and rng.random() < 0.3:
+        return f'"{value}"'
+    return text
 
 
 def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: bool, rng: random.Random) -> str | None:
@@ -399,7 +357,7 @@ _FIRST_PERSON = ("I", "I'm", "I'd", "I'll", "I've")
 
 
 def _fill_hint(hint: str, holes: frozenset[str], stated: Mapping[str, Any], refs: Mapping[str, str],
-               info: _Info) -> str | None:
+               info: _Info, rng: random.Random) -> str | None:
     """The hint with its placeholders filled (values, or reference phrases), as a clause;
     ``None`` when a placeholder has neither."""
     if not holes <= (stated.keys() | refs.keys()):
@@ -415,7 +373,7 @@ def _fill_hint(hint: str, holes: frozenset[str], stated: Mapping[str, Any], refs
     def fill(m: re.Match[str]) -> str:
         k = m.group(1)
         if k not in refs:
-            return _value_text(k, stated[k], info)
+            return _value_text(k, stated[k], info, rng)
         return refs[k]
 
     text = hint.strip()
@@ -429,9 +387,15 @@ def _fill_hint(hint: str, holes: frozenset[str], stated: Mapping[str, Any], refs
             text = re.sub(r"(?i)\b(?:the |my |a )?" + re.escape(noun) + r"s? \{" + k + r"\}", "{" + k + "}", text)
     text = _QUOTED_HOLE.sub(fill_quoted, text)
     text = _PH.sub(fill, text).rstrip(" .!?")
+    for k in holes & stated.keys():  # "a {travel_class} seat" with "economy" -> "an economy seat"
+        v = stated[k]
+        if isinstance(v, str) and v[:1] in "aeioAEIO":
+            text = re.sub(r"\b([Aa]) (?=['\"]?" + re.escape(v) + ")", r"\1n ", text)
     if literal_start and text and text[0].isupper() and (len(text) < 2 or not text[1].isupper()):
         if text.split(" ", 1)[0] not in _FIRST_PERSON:
             text = text[0].lower() + text[1:]
+    if not literal_start and text[:1].islower():
+        return None  # "ann@x.com won't come ..." would read as an imperative; use another hint
     return text
 
 
@@ -450,15 +414,19 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
     clause = None
     used: set[str] = set()
     from_hint = False
-    if info.hints and rng.random() < 0.75:
+    if info.hints and rng.random() < 0.85:
         order = list(range(len(info.hints)))
         rng.shuffle(order)
         for i in order:
             hint, holes = info.hints[i]
-            clause = _fill_hint(hint, holes, stated, refs, info)
+            clause = _fill_hint(hint, holes, stated, refs, info, rng)
             if clause is not None:
                 used = set(holes)
                 from_hint = True
+                head, _, tail = clause.partition(" ")
+                alts = W.HINT_VERBS.get(head)
+                if alts and tail and not tail.startswith(("me ", "us ", "up", "out", "off", "in ", "on ")) and rng.random() < 0.5:
+                    clause = f"{_pick(rng, alts)} {tail}"
                 break
     if clause is None:
         clause = _pick(rng, info.actions) if rng.random() < 0.4 else info.action
@@ -469,7 +437,7 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
             value = stated.get(k) if k not in refs else None
             if k not in refs and isinstance(value, (bool, dict)) or (isinstance(value, list) and len(value) > 3):
                 continue
-            text = refs[k] if k in refs else _value_text(k, value, info)
+            text = refs[k] if k in refs else _value_text(k, value, info, rng)
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             new = _substitute(clause, p, text, numeric=numeric, is_ref=k in refs, rng=rng)
             if new is not None:
@@ -477,11 +445,11 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
                 used.add(k)
         clause = clause.replace("\x00", "")
         head, _, tail = clause.partition(" ")
-        alts = _VERB_SYNONYMS.get(head)
+        alts = W.VERB_SYNONYMS.get(head)
         if alts and tail and rng.random() < 0.5:
             clause = f"{_pick(rng, alts)} {tail}"
     rest = _param_clauses(info, stated, refs, used, rng)
-    return f"{clause}{rest}" if from_hint else f"{clause}{rest}{_pick(rng, _SUFFIXES)}"
+    return f"{clause}{rest}" if from_hint else f"{clause}{rest}{_pick(rng, W.SUFFIXES)}"
 
 
 _PREP_STARTS = ("with", "without", "and ", "using", "for ", "based", "taking")
@@ -492,27 +460,29 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
     """The clauses that state the values (and references) the action phrase did not carry."""
     items: list[str] = []
     extras: list[str] = []
-    lead, forms = _STATED_STYLES[int(rng.random() * len(_STATED_STYLES))]
+    lead, forms = W.STATED_STYLES[int(rng.random() * len(W.STATED_STYLES))]
     for k, value in stated.items():
         if k in used or k in refs:
             continue
         p = info.params.get(k)
-        label = p.label if p else humanize_param(k)
+        label = _label_variant(p.label if p else humanize_param(k), rng)
         if isinstance(value, bool):
             extras.append(_bool_text(label, value, rng))
             continue
         form = _pick(rng, forms)
         if isinstance(value, list) and len(value) > 1:
             form = form.replace(" is ", " are ")
-        items.append(form.replace("{l}", label).replace("{v}", _value_text(k, value, info)))
-    ref_form = _pick(rng, _REF_STYLES)
+        items.append(form.replace("{l}", label).replace("{v}", _value_text(k, value, info, rng)))
+    ref_form = _pick(rng, W.REF_STYLES)
     for k, phrase in refs.items():
         if k in used:
             continue
         p = info.params.get(k)
-        label = p.label if p else humanize_param(k)
+        label = _label_variant(p.label if p else humanize_param(k), rng)
         extras.append(ref_form.replace("{l}", label).replace("{r}", phrase))
     out = ""
+    if len(items) > 1 and rng.random() < 0.35:
+        rng.shuffle(items)
     if items:
         sep = "; " if lead in ("- ", "with these details: ") and rng.random() < 0.5 else None
         body = sep.join(items) if sep else join_words(items)
@@ -532,44 +502,6 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
     return out
 
 
-# ------------------------------------------------------------------------------------------
-# a whole user message
-# ------------------------------------------------------------------------------------------
-_OPENERS_Q = (
-    "Could you {c}?", "Can you {c}?", "Would you {c}?", "Could you please {c}?", "Can you please {c}?",
-    "Are you able to {c}?", "Could you go ahead and {c}?", "Can you help me {c}?", "Hey, can you {c}?",
-    "Is it possible to {c}?", "Could I get you to {c}?", "Would you be able to {c}?", "Any chance you could {c}?",
-    "Can you {c} real quick?", "Can I ask you to {c}?", "Could you do something for me and {c}?", "Mind helping me {c}?",
-)
-_OPENERS_S = (
-    "Please {c}.", "{C}.", "{C}, please.", "I need you to {c}.", "I'd like you to {c}.", "I'd like to {c}.",
-    "Help me {c}.", "I want to {c}.", "Go ahead and {c}.", "Let's {c}.", "When you get a chance, {c}.",
-    "Quick favor: {c}.", "Please {c} for me.", "Do me a favor and {c}.", "I was hoping you could {c}.",
-    "I'd appreciate it if you could {c}.", "Time to {c}.", "Next, {c}.", "Okay, {c}.", "Alright, please {c}.",
-    "My plan is to {c}.", "I need to {c}.", "Right, {c}.", "{C}!", "{C} when you can.", "Need you to {c}.",
-    "I'd love it if you could {c}.", "Please make sure to {c}.", "So, {c}.", "Now {c}.", "First things first: {c}.",
-    "I'd like you to go ahead and {c}.", "Your task: {c}.",
-)
-_GREETINGS = ("Hi! ", "Hey, ", "Hello. ", "Hi there. ", "Good morning! ", "")
-_ENDINGS = (" Thanks!", " Thank you.", " Thanks a lot.", " Appreciate it.", " Cheers.", " Thanks in advance.")
-_PAIR = (
-    "{a} and then {b}", "{a}, then {b}", "{a}; after that, {b}", "{a}, and also {b}", "first {a}, then {b}",
-    "{a} and {b}", "{a}, and once that's done, {b}", "{a}, and when you're done, {b}", "{a}, and right after, {b}",
-    "{a}, followed by this: {b}", "{a} - and then {b}", "{a}, plus {b}", "{a}, and after that {b}",
-    "{a}, then go on to {b}", "{a} and, once that's finished, {b}", "{a}, and next {b}", "{a} before you {b}",
-)
-_BREAKS = ("Then {b}", "After that, {b}", "Also, {b}", "Once that's done, {b}", "Next, {b}", "And {b}",
-           "When that's finished, {b}", "Oh, and {b}", "Then please {b}", "Afterwards, {b}", "On top of that, {b}",
-           "Last thing: {b}", "I also need you to {b}", "Could you then {b}")
-_Q_LEADS = ("Also, ", "And ", "Then ", "After that, ", "One more thing: ", "Also, quick question: ")
-_S_LEADS = ("Also, ", "And ", "Then ", "After that, ", "Oh, and ", "Besides that, ")
-_Q_FIRST = ("{Q}?", "{Q}?", "Quick question: {q}?", "Tell me, {q}?")
-_CONTEXTS = (
-    "I'm trying to get a few things sorted today.", "Quick request.", "I'm in a bit of a hurry.",
-    "Got a couple of things for you.", "This is for work.", "I'm planning ahead.", "",
-)
-
-
 def _cap(text: str) -> str:
     return text[0].upper() + text[1:] if text and text[0].islower() else text
 
@@ -581,6 +513,8 @@ _STATEMENT_START = frozenset({"i", "i'm", "i'd", "i'll", "i've", "my", "we", "we
 
 def _clause_type(clause: str) -> str:
     """``"q"`` for a question, ``"s"`` for a first-person statement, ``"i"`` for an imperative."""
+    if not clause[0].islower():  # starts with a value ("BK-12345 ...", "'notes.txt' ...")
+        return "s" if not _INNER_QUESTION.search(clause) else "q"
     words = clause.split(" ", 2)
     raw = words[0].lower().strip(",:;")
     if raw in _STATEMENT_START:
@@ -606,9 +540,10 @@ def _join_imperatives(clauses: list[str], rng: random.Random, *, first: bool) ->
         return f"first {body}, {mid}, and finally {clauses[-1]}", more
     for c in clauses[1:]:
         if more or rng.random() < 0.25:
-            more.append(_cap(_pick(rng, _BREAKS).replace("{b}", c)) + ".")
+            form = _pick(rng, W.BREAKS)
+            more.append(_cap(form.replace("{b}", c)) + ("?" if form.startswith("Could you") else "."))
             continue
-        form = _pick(rng, _PAIR)
+        form = _pick(rng, W.PAIR)
         if form.startswith("first") and (not first or body.startswith("first ")):
             form = "{a}, then {b}"
         body = form.replace("{a}", body).replace("{b}", c)
@@ -640,14 +575,20 @@ def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str 
             c = run[0]
             end = "?" if kind == "q" or _INNER_QUESTION.search(c) else "."
             if idx == 0:
-                form = _pick(rng, _Q_FIRST) if kind == "q" else "{Q}."
-                sentences.append(form.replace("{Q}", _cap(c)).replace("{q}", c).replace("?", end))
+                form = _pick(rng, W.Q_FIRST) if kind == "q" else "{Q}."
+                sentences.append(form.replace("?", end).replace("{Q}", _cap(c)).replace("{q}", c))
             else:
-                sentences.append(_pick(rng, _Q_LEADS if kind == "q" else _S_LEADS) + c + end)
+                sentences.append(_pick(rng, W.Q_LEADS if kind == "q" else W.S_LEADS) + c + end)
             continue
         body, more = _join_imperatives(run, rng, first=idx == 0)
         if idx == 0:
-            form = _pick(rng, _OPENERS_Q) if rng.random() < 0.45 else _pick(rng, _OPENERS_S)
+            form = _pick(rng, W.OPENERS_Q) if rng.random() < 0.45 else _pick(rng, W.OPENERS_S)
+            if "help me {c}" in form.lower() and body.startswith(("show me", "give me", "tell me", "let me", "find me", "get me")):
+                form = "Could you {c}?"
+            if body.startswith("first ") and "first" in form.lower():
+                form = "Please {c}."
+            if rng.random() < 0.4 and re.search(r"\b(?:you|please|Please) \{c\}", form):  # "could you quickly ..."
+                form = re.sub(r"\b(you|please|Please) \{c\}", lambda m: f"{m.group(1)} {_pick(rng, W.ADVERBS)} {{c}}", form, count=1)
             sentences.append(form.replace("{C}", _cap(body)).replace("{c}", body))
         else:
             sentences.append(_cap(_pick(rng, ("also, please {c}.", "then {c}.", "after that, {c}.", "and please {c}.")).replace("{c}", body)))
@@ -660,17 +601,17 @@ def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str 
             ctx += "."
         text = f"{_cap(ctx)} {text}"
     elif r < 0.12:
-        extra = _pick(rng, _CONTEXTS)
+        extra = _pick(rng, W.CONTEXTS)
         if extra:
             text = f"{extra} {text}"
-    if rng.random() < 0.15:
-        g = _pick(rng, _GREETINGS)
+    if rng.random() < 0.15 and not re.match(r"(?:[^.!?]*[.!?] )?(?:Hey|Hi|Hello|Good)", text):
+        g = _pick(rng, W.GREETINGS)
         if g.endswith(", ") and not text.startswith(("I ", "I'")):
             text = g + text[0].lower() + text[1:]
         elif g:
             text = g + text
     if rng.random() < 0.2:
-        text += _pick(rng, _ENDINGS)
+        text += _pick(rng, W.ENDINGS)
     return text
 
 
@@ -698,15 +639,6 @@ def _field_label(field: str, tool_name: str) -> str:
         if toks[-1] in ("result", "results", "output", "response", "res", "ret", "return"):
             return f"{noun} result" if noun else "result"
     return humanize_param(field)
-
-
-_REF_NOW = ("the {l} you just got", "the {l} it returned", "the {l} from that", "the resulting {l}",
-            "the {l} that came back", "that {l}", "the {l} from the step before")
-_REF_LAST = ("the {l} you just got", "the {l} from the last step", "that {l}", "the {l} from your last answer",
-             "the {l} you just found", "the {l} from a moment ago", "the {l} you gave me")
-_REF_OLD = ("the {l} from earlier", "the {l} you got before", "that {l} from earlier", "the {l} from before",
-            "the {l} we got a few steps back", "the {l} from when I asked you to {a}", "the same {l} as before",
-            "the {l} you found earlier", "the {l} you gave me earlier")
 
 
 _SHORT_CUT = frozenset({"that", "which", "who", "based", "given", "using", "with", "for", "from", "by", "in", "on",
@@ -739,16 +671,12 @@ def reference_phrase(field: str, *, source_tool: Tool, turns_ago: int, rng: rand
     ``turns_ago`` 0 is the same turn or just now ("the booking ID you just got"); larger
     values read as earlier ("the booking ID from when I asked you to book a flight").
     """
-    label = _field_label(field, source_tool.name)
-    pool = _REF_NOW if turns_ago <= 0 else _REF_LAST if turns_ago == 1 else _REF_OLD
+    label = _label_variant(_field_label(field, source_tool.name), rng)
+    pool = W.REF_NOW if turns_ago <= 0 else W.REF_LAST if turns_ago == 1 else W.REF_OLD
     form = _pick(rng, pool)
     if "{a}" in form:
         form = form.replace("{a}", _short_action(source_tool))
     return form.replace("{l}", label)
-
-
-_IMPLICIT = ("use that result to {a}", "{a} with what you get", "{a} using the result", "take that and {a}",
-             "{a} based on that", "{a} with it", "use the output to {a}", "{a} from there")
 
 
 def implicit_clause(tool: Tool, *, rng: random.Random) -> str | None:
@@ -759,15 +687,9 @@ def implicit_clause(tool: Tool, *, rng: random.Random) -> str | None:
     """
     if rng.random() < 0.35:
         return None
-    return _pick(rng, _IMPLICIT).replace("{a}", _short_action(tool, 10))
+    return _pick(rng, W.IMPLICIT).replace("{a}", _short_action(tool, 10))
 
 
-# ------------------------------------------------------------------------------------------
-# assistant texts
-# ------------------------------------------------------------------------------------------
-_SUMMARY_OPENERS = ("Done.", "All set:", "Here's what I found:", "Okay.", "Sure.", "Finished.", "Here you go:",
-                    "That's done.", "Got it.", "", "", "Alright.")
-_NEXT = ("Then", "After that,", "Also,", "Next,", "Finally,")
 _PRIORITY = ("id", "status", "total", "amount", "price", "cost", "balance", "count", "result", "name", "title",
              "message", "number", "code", "date", "time")
 _DIGIT_WORD = re.compile(r"\S*\d\S*\s*")
@@ -828,6 +750,8 @@ def _list_text(items: list[Any], noun: str, rng: random.Random) -> str:
     shown = [_item_text(x) for x in items[:4]]
     more = len(items) - len(shown)
     listing = join_words(shown) if more <= 0 else ", ".join(shown) + ", among others"
+    if len(items) == 1:
+        noun = _singular_word(noun)
     form = _pick(rng, ("found {n} {w}: {l}", "there are {n} {w}: {l}", "I got {n} {w}: {l}"))
     return form.replace("{n}", str(len(items))).replace("{w}", noun).replace("{l}", listing)
 
@@ -842,22 +766,50 @@ def _summarize_one(tool: Tool, args: Mapping[str, Any], output: Any, rng: random
         return _list_text(output, "results", rng)
     if not isinstance(output, dict):
         return _pick(rng, ("the result is {v}", "the answer is {v}", "it came back with {v}")).replace("{v}", _text_of(output))
-    facts: list[str] = []
+    known = {str(v) for v in args.values() if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
     keys = sorted(output, key=_score)
-    for k in keys[:4]:
-        v = output[k]
-        label = _label_for(k)
-        if isinstance(v, list):
-            facts.append(_list_text(v, label if label.endswith("s") else label + " entries", rng))
-        elif isinstance(v, dict):
-            inner = [(ik, iv) for ik, iv in v.items() if not isinstance(iv, (dict, list))][:3]
-            if inner:
-                facts.append(f"the {label} has " + join_words([f"{_label_for(ik)} {_text_of(iv, ik)}" for ik, iv in inner]))
-        else:
-            facts.append(_pick(rng, ("the {l} is {v}", "{l}: {v}", "the {l} is {v}")).replace("{l}", label).replace("{v}", _text_of(v, k)))
+    fresh = [k for k in keys if not (isinstance(output[k], (str, int, float)) and str(output[k]) in known)]
+    facts = [_fact(k, output[k], rng) for k in (fresh or keys)[:4]]
+    facts = [f for f in facts if f]
     if not facts:
         return f"the request to {action} went through"
     return join_words(facts)
+
+
+def _singular_word(noun: str) -> str:
+    """"files" -> "file", "entries" -> "entry" (for a count of one)."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return noun[:-1]
+    return noun
+
+
+_UNITS = frozenset({"bytes", "seconds", "minutes", "hours", "days", "miles", "km", "kg", "meters", "percent", "usd"})
+
+
+def _fact(key: str, value: Any, rng: random.Random) -> str:
+    """One output field as a short statement ("the booking ID is BK-12345", "6 lines")."""
+    label = _label_for(key)
+    if isinstance(value, list):
+        return _list_text(value, label if label.endswith("s") else label + " entries", rng)
+    if isinstance(value, dict):
+        inner = [(ik, iv) for ik, iv in value.items() if not isinstance(iv, (dict, list))][:3]
+        if not inner:
+            return ""
+        return f"the {label} has " + join_words([f"{_label_for(ik)} {_text_of(iv, ik)}" for ik, iv in inner])
+    if value is None or value == "":
+        return ""
+    text = _text_of(value, key)
+    words = label.split(" ")
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if numeric and len(words) > 1 and words[-1].lower() in _UNITS:
+        return f"the {' '.join(words[:-1])} is {text} {words[-1]}"
+    if numeric and len(words) == 1 and label.endswith("s") and not label.endswith("ss"):
+        return f"{text} {_singular_word(label) if value == 1 else label}"
+    if label.endswith("ed") or isinstance(value, bool):
+        return f"{label}: {text}"
+    return _pick(rng, ("the {l} is {v}", "{l}: {v}", "the {l} is {v}")).replace("{l}", label).replace("{v}", text)
 
 
 def summary_text(calls: Sequence[tuple[Tool, dict, Any]], *, rng: random.Random) -> str:
@@ -871,43 +823,16 @@ def summary_text(calls: Sequence[tuple[Tool, dict, Any]], *, rng: random.Random)
     for i, (tool, args, output) in enumerate(calls):
         s = _summarize_one(tool, args or {}, output, rng)
         if i > 0:
-            s = _pick(rng, _NEXT) + " " + s
+            s = _pick(rng, W.NEXT) + " " + s
         sentences.append(_cap(s) + ".")
-    opener = _pick(rng, _SUMMARY_OPENERS)
+    opener = _pick(rng, W.SUMMARY_OPENERS)
     body = " ".join(sentences) if sentences else "There was nothing to do."
     return f"{opener} {body}" if opener else body
 
 
-_MISSING = (
-    "I'm sorry, but I can't {a} right now: none of the tools available to me can do that. If you can enable one, I'll take care of it.",
-    "Unfortunately I don't have a tool that can {a}, so I can't do that here. Could you make that capability available, or is there something else I can help with?",
-    "That's not something I can do at the moment: there is no available function to {a}. Let me know once you enable it.",
-    "I don't have access to anything that can {a}. I can help with the other tools I have, or you could enable one for this.",
-    "Sorry, none of my current tools let me {a}. If you add that capability I'll go ahead; otherwise I can help with something else.",
-)
-
-
 def missing_function_text(tool: Tool, *, rng: random.Random) -> str:
     """The assistant saying no available tool can do what was asked (tool not named)."""
-    return _pick(rng, _MISSING).replace("{a}", _short_action(tool, 12))
-
-
-_ASK_BY_KIND = {
-    "date": ("Which date should I use for the {l}?", "What date do you want for the {l}?"),
-    "dob": ("What's the {l}?", "Could you tell me the {l}?"),
-    "time": ("What time should I use for the {l}?", "At what time? I need the {l}."),
-    "email": ("What's the {l}?", "Which email address should I use for the {l}?"),
-    "city": ("Which city should I use for the {l}?", "Where exactly? I need the {l}."),
-    "airport": ("Which airport do you mean for the {l}?", "What's the {l}?"),
-    "money": ("How much should the {l} be?", "What amount should I use for the {l}?"),
-    "quantity": ("How many? I need the {l}.", "What should the {l} be?"),
-    "full_name": ("Who should I put down for the {l}?", "What's the {l}?"),
-}
-_ASK_GENERIC = (
-    "What {l} should I use?", "Could you tell me the {l}?", "I need the {l} to {a}. What is it?",
-    "Which {l} would you like?", "Before I {a}, what's the {l}?", "What's the {l}? I need it to {a}.",
-    "Sure, I just need one thing: the {l}. What should it be?",
-)
+    return _pick(rng, W.MISSING).replace("{a}", _short_action(tool, 12))
 
 
 def ask_parameter_text(tool: Tool, param: str, *, rng: random.Random) -> str:
@@ -916,34 +841,19 @@ def ask_parameter_text(tool: Tool, param: str, *, rng: random.Random) -> str:
     p = info.params.get(param)
     label = p.label if p else humanize_param(param)
     kind = p.kind if p else "word"
-    pool = _ASK_BY_KIND.get(kind, ()) + _ASK_GENERIC
+    pool = W.ASK_BY_KIND.get(kind, ()) + W.ASK_GENERIC
     return _pick(rng, pool).replace("{l}", label).replace("{a}", _short_action(tool, 8))
-
-
-_AVAILABLE = (
-    "I've just enabled that capability, please go ahead.", "It's available now, please try again.",
-    "Okay, I've turned that tool on. Please continue.", "That function is enabled now; go ahead.",
-    "I just added the tool you need, so please do it now.", "You should have access to it now. Go ahead, please.",
-    "Done, it's enabled. Can you take care of it now?", "I've set that up for you. Please proceed with the request.",
-)
 
 
 def tool_available_text(*, rng: random.Random) -> str:
     """The user saying the missing capability is now available."""
-    return _pick(rng, _AVAILABLE)
-
-
-_GIVE = (
-    "Use {v} for the {l}.", "The {l} is {v}.", "It's {v}.", "Go with {v}.", "Let's use {v} as the {l}.",
-    "Oh, sorry: the {l} should be {v}.", "Make it {v}.", "Right, the {l} is {v}.", "Please use {v}.",
-    "{v} is the {l} I want.",
-)
+    return _pick(rng, W.AVAILABLE)
 
 
 def give_parameter_text(param: str, value: Any, schema: dict, *, rng: random.Random) -> str:
     """The user supplying the value the assistant asked for (written with :func:`format_value`)."""
     text = format_value(value, schema, name=param)
-    form = _pick(rng, _GIVE)
+    form = _pick(rng, W.GIVE)
     if form.startswith("{v}") and text[:1].isalpha() and text[:1].islower():
         form = "Use {v} for the {l}."
     return form.replace("{l}", _label(param, schema or {})).replace("{v}", text)

@@ -28,7 +28,7 @@ from .vocab import param_tokens, value_kind
 __all__ = ["generate_value", "format_value", "humanize_param", "value_kind", "param_tokens"]
 
 _MAX_DEPTH = 8
-_EXAMPLE = re.compile(r"(?i)(?:such as|e\.g\.,?|for example,?)\s+'([^'\s]{2,30})'")
+_EXAMPLE = re.compile(r"(?i)(?:such as|e\.g\.,?|for example,?)\s+['\"]([^'\"\s]{2,30})['\"]")
 _RANGE = re.compile(r"(?i)(?:from|between)\s+(-?\d+(?:\.\d+)?)\s+(?:to|and)\s+(-?\d+(?:\.\d+)?)")
 _MULTIPLE = re.compile(r"(?i)multiple of (\d+(?:\.\d+)?)")
 
@@ -235,6 +235,7 @@ _STRING_GEN: dict[str, Callable[[random.Random, tuple[str, ...]], str]] = {
     "id": lambda r, t: _id_value(r, t),
     "expression": lambda r, t: f"{r.randint(2, 99)} {_pick(r, ('+', '-', '*'))} {r.randint(2, 99)}",
     "flag": lambda r, t: _pick(r, ("true", "false")),
+    "last4": lambda r, t: f"{r.randint(0, 9999):04d}",
     "word": lambda r, t: _pick(r, V.WORDS),
 }
 
@@ -412,8 +413,83 @@ def _compiled(pattern: str) -> re.Pattern[str] | None:
 _QUANT = re.compile(r"\{(\d+)(?:,(\d*))?\}")
 
 
-def _pattern_candidates(value: str, pattern: str, rng: random.Random) -> list[str]:
+_ANY_EXAMPLE = re.compile(r"['\"]([^'\"\s]{2,40})['\"]")
+_ATOM = re.compile(r"\(([A-Za-z0-9_ |-]+)\)|\\([dw])|\\([.\-_/:#@+()$^])|\[([^\]]+)\]|([A-Za-z0-9 _:#@/,-])")
+_QUANT_AFTER = re.compile(r"\{(\d+)(?:,(\d*))?\}|([+*?])")
+_DIGITS = "0123456789"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _class_chars(spec: str) -> str:
+    """The characters of a simple class like ``a-z0-9_`` (``None``-free, no negation)."""
+    out = []
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            out.extend(chr(c) for c in range(ord(spec[i]), ord(spec[i + 2]) + 1))
+            i += 3
+        elif spec[i] == "\\" and i + 1 < len(spec):
+            out.append({"d": _DIGITS, "w": _LOWER + _DIGITS + "_"}.get(spec[i + 1], spec[i + 1]))
+            i += 2
+        else:
+            out.append(spec[i])
+            i += 1
+    return "".join(out)
+
+
+def _from_simple_pattern(pattern: str, rng: random.Random) -> str | None:
+    """A value for a simple pattern made of literals, ``\\d``, ``[classes]`` and ``(a|b)``
+    groups with quantifiers (``^BK-\\d{4}$``, ``^(light|fan)\\.[a-z0-9_]+$``); ``None`` for
+    anything else: this is a convenience for id-like patterns, not a regex generator."""
+    body = pattern[1:] if pattern.startswith("^") else pattern
+    body = body[:-1] if body.endswith("$") and not body.endswith("\\$") else body
+    out: list[str] = []
+    pos = 0
+    while pos < len(body):
+        m = _ATOM.match(body, pos)
+        if m is None:
+            return None
+        group, cls_esc, lit_esc, klass, lit = m.groups()
+        pos = m.end()
+        q = _QUANT_AFTER.match(body, pos)
+        lo, hi = 1, 1
+        if q:
+            pos = q.end()
+            if q.group(3):
+                lo, hi = {"+": (1, 8), "*": (0, 6), "?": (0, 1)}[q.group(3)]
+            else:
+                lo = int(q.group(1))
+                hi = lo if q.group(2) is None else (int(q.group(2)) if q.group(2) else lo + 6)
+        if group is not None:
+            out.append(_pick(rng, tuple(group.split("|"))) * (1 if hi else 0))
+            continue
+        if lit is not None or lit_esc is not None:
+            out.append((lit if lit is not None else lit_esc) * lo)
+            continue
+        chars = _DIGITS if cls_esc == "d" else _LOWER if cls_esc == "w" else _class_chars(klass or "")
+        if not chars or (klass or "").startswith("^"):
+            return None
+        if hi > lo + 1 and set(_LOWER) <= set(chars):  # a word reads better than random letters
+            pool = V.ROOMS if rng.random() < 0.7 else V.WORDS
+            words = [w.replace(" ", "_") for w in pool if set(w.replace(" ", "_")) <= set(chars)]
+            words = [w for w in words if lo <= len(w) <= hi]
+            if words:
+                out.append(_pick(rng, tuple(words)))
+                continue
+        n = rng.randint(lo, max(lo, min(hi, lo + 8)))
+        out.append("".join(chars[int(rng.random() * len(chars))] for _ in range(n)))
+    return "".join(out)
+
+
+def _pattern_candidates(value: str, pattern: str, rng: random.Random, desc: str = "") -> list[str]:
     """Simple values that often satisfy common patterns (no regex generation)."""
+    found: list[str] = []
+    shaped = _from_simple_pattern(pattern, rng)
+    if shaped is not None:
+        found.append(shaped)
+    for ex in _ANY_EXAMPLE.findall(desc):  # "e.g. \"BK-0001\"" -> BK-4821, BK-0001
+        found.append(re.sub(r"\d", lambda _: str(rng.randint(0, 9)), ex))
+        found.append(ex)
     m = _QUANT.search(pattern)
     n = int(m.group(1)) if m else 0
     if m and n == 0 and m.group(2):
@@ -422,7 +498,7 @@ def _pattern_candidates(value: str, pattern: str, rng: random.Random) -> list[st
     up = "".join(chr(65 + int(rng.random() * 26)) for _ in range(n))
     digits = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(n - 1))
     alnum = re.sub(r"[^A-Za-z0-9]", "", value) or "abc123"
-    return [
+    return found + [
         value.upper(), value.lower(), alnum, alnum.lower(), alnum.upper(), up, up.lower(), digits,
         up[:3] + digits[:3], _pick(rng, V.AIRPORTS), _pick(rng, V.CURRENCIES), _pick(rng, V.COUNTRY_CODES),
         _STRING_GEN["email"](rng, ()), _date(rng), _time(rng), _STRING_GEN["uuid"](rng, ()),
@@ -450,7 +526,8 @@ def _fit_string(value: str, schema: Mapping[str, Any], rng: random.Random, kind:
     if isinstance(pattern, str):
         rx = _compiled(pattern)
         if rx is not None and not rx.search(value):
-            for cand in _pattern_candidates(value, pattern, rng):
+            desc = schema.get("description")
+            for cand in _pattern_candidates(value, pattern, rng, desc if isinstance(desc, str) else ""):
                 if rx.search(cand) and (not isinstance(mn, int) or len(cand) >= mn) and (
                     not isinstance(mx, int) or len(cand) <= mx
                 ):
@@ -488,8 +565,6 @@ def _gen_string(name: str, schema: Mapping[str, Any], rng: random.Random, tool_t
 # ------------------------------------------------------------------------------------------
 # the schema walk
 # ------------------------------------------------------------------------------------------
-_NULL = object()
-
 
 def _resolve(schema: Mapping[str, Any], root: Mapping[str, Any] | None) -> Mapping[str, Any]:
     ref = schema.get("$ref")
@@ -577,7 +652,7 @@ def _gen(name: str, schema: Any, rng: random.Random, root: Mapping[str, Any] | N
     typ = _schema_type(schema)
     if default_p > 0 and "default" in schema:
         d = schema["default"]
-        if d is not None and d != "None" and (typ is None or _TYPE_CHECK.get(typ, bool)(d)) and rng.random() < default_p:
+        if d not in (None, "None", "", [], {}) and (typ is None or _TYPE_CHECK.get(typ, bool)(d)) and rng.random() < default_p:
             return _copy(d)
     if typ == "string" or typ is None:
         return _gen_string(name, schema, rng, tool_text)

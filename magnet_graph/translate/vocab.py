@@ -6,6 +6,9 @@
   ``file`` ...) from its name, JSON type, format and description (description cues like
   "YYYY-MM-DD" or "IATA" first, then name rules); :func:`desc_options` reads allowed values
   written in a description ("[Enum]: a, b", "Options are: ...", "(Buy/Sell)").
+* Phrasing pools: the openers, connectors, parameter-clause styles, reference forms and
+  reply templates that :mod:`phrases` combines (``{c}`` a clause, ``{l}`` a label, ``{v}``
+  a written value, ``{r}`` a reference, ``{a}`` an action phrase).
 """
 
 from __future__ import annotations
@@ -157,7 +160,7 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 DAY_REFS = ("yesterday", "last week", "this morning", "on Friday", "today")
 PARTS_OF_DAY = ("morning", "afternoon", "evening")
 SHORT_PLACES = ("the cafe", "the station", "the office", "the lobby", "the park", "the usual place", "the front desk", "gate 12")
-DOCS = ("report", "draft", "contract", "slides", "budget", "proposal", "invoice", "agenda", "spreadsheet", "design mockups")
+DOCS = ("report", "draft", "contract", "slides", "budget", "proposal", "invoice", "agenda", "spreadsheet", "mockup")
 THINGS = ("keys", "laptop charger", "signed contract", "package", "umbrella", "badge", "tickets", "projector", "documents")
 MEALS = ("dinner", "lunch", "breakfast", "coffee", "brunch")
 EVENTS = ("meeting", "call", "review", "standup", "workshop", "presentation", "interview", "team lunch", "demo")
@@ -257,7 +260,8 @@ _DESC_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (_rx(r"(?i)yyyy-mm-dd"), "date"),
     (_rx(r"(?i)hh:mm\s*(?:am/pm|am|pm)"), "time12"),
     (_rx(r"(?i)\bhh:mm"), "time"),
-    (_rx(r"(?i)zip ?code|postal code"), "zip"),
+    (_rx(r"(?i)^(?:the |a )?(?:zip ?code|postal code)|(?:zip ?code|postal code) of"), "zip"),
+    (_rx(r"(?i)last (?:four|4) digits"), "last4"),
     (_rx(r"(?i)\bemail address"), "email"),
     (_rx(r"(?i)directory path|path (?:of|to) the (?:directory|folder)"), "folder"),
     (_rx(r"(?i)file or directory|name of the (?:new )?file\b|\bfile name"), "file"),
@@ -385,7 +389,6 @@ _OPTIONS_MARK = re.compile(
     r"(?i)\b(?:options are|the options|one of|possible values are|valid values are|must be one of)\s*:?\s*([^.]+)"
 )
 _PAREN_OPTIONS = re.compile(r"\(([A-Za-z_]+(?:\s*(?:/|\bor\b)\s*[A-Za-z_]+)+)\)")
-_OPTION_ITEM = re.compile(r"[\"']?([A-Za-z0-9_][A-Za-z0-9_ -]{0,24}?)[\"']?\s*(?:,|$|\bor\b|/)")
 _QUOTED_FOR = re.compile(r"'([^'\s]{1,12})' for ")
 _OPTIONS_NAMES = re.compile(r"type|mode|kind|option|status|class|action|direction|side|method|grant")
 
@@ -480,6 +483,172 @@ def _name_kind(text: str) -> str:
         if any(re.search(r"\b" + w + r"s?\b", low) for w in words):
             return kind
     return "full_name"
+
+
+# ------------------------------------------------------------------------------------------
+# phrasing pools for phrases.py: openers, connectors, reference and reply templates
+# ------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------
+# one clause per call
+# ------------------------------------------------------------------------------------------
+# lead said once -> the forms its items may take ({l}: label, {v}: written value)
+STATED_STYLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("with ", ("{l} {v}", "the {l} {v}", "the {l} set to {v}", "{v} as the {l}")),
+    ("using ", ("{l} {v}", "the {l} {v}", "{v} as the {l}", "{v} for the {l}")),
+    ("for ", ("{l} {v}", "the {l} {v}")),
+    ("where ", ("the {l} is {v}", "{l} is {v}", "the {l} equals {v}")),
+    ("and make sure ", ("the {l} is {v}", "you use {v} as the {l}", "the {l} is set to {v}")),
+    ("setting ", ("{l} to {v}", "the {l} to {v}")),
+    ("given ", ("{l} {v}", "the {l} {v}")),
+    ("- ", ("{l}: {v}", "{l} {v}")),
+    ("(", ("{l}: {v}", "{l} {v}")),
+    ("with these details: ", ("{l} {v}", "{l}: {v}")),
+    ("so that ", ("the {l} is {v}", "the {l} ends up as {v}")),
+    ("and use ", ("{v} for the {l}", "{v} as the {l}")),
+    ("and set ", ("the {l} to {v}", "{l} to {v}")),
+    ("; ", ("the {l} should be {v}", "{l} is {v}", "use {v} for the {l}")),
+    (" - by the way, ", ("the {l} is {v}", "use {v} as the {l}")),
+)
+REF_STYLES = ("using {r}", "with {r}", "for {r}", "based on {r}", "with the {l} being {r}", "and use {r}",
+               "taking {r}", "and for the {l}, use {r}")
+BOOL_ON = ("with {l} enabled", "with {l} turned on", "and turn on {l}", "with {l} on", "{l}: yes", "and make sure {l} is on")
+BOOL_OFF = ("with {l} disabled", "with {l} turned off", "without {l}", "with {l} off", "{l}: no", "and keep {l} off")
+SUFFIXES = ("", "", "", "", "", "", "", "", " for me", " now", " right away", " if you can", " when you get a chance",
+             " as soon as possible", " please", " today", " if that's possible")
+# verbs a hint may start with that can be swapped safely (no phrasal verbs)
+HINT_VERBS = {
+    "cancel": ("call off", "drop", "scrap"), "delete": ("remove", "erase", "get rid of"), "remove": ("delete", "take out"),
+    "book": ("reserve",), "reserve": ("book",), "send": ("shoot",), "find": ("look for", "search for", "locate"),
+    "search": ("look through", "scan"), "calculate": ("compute", "work out"), "convert": ("translate",),
+    "create": ("make", "set up"), "make": ("create",), "list": ("show", "give me"), "show": ("display", "pull up"),
+    "open": ("bring up", "pull up"), "move": ("shift",), "transfer": ("move", "send"), "put": ("place", "add"),
+    "schedule": ("put", "plan"), "add": ("put",), "switch": ("turn",), "turn": ("switch",), "text": ("message",),
+    "email": ("write to",), "e-mail": ("email", "write to"), "reply": ("respond",), "forward": ("pass on",),
+    "tell": ("let",), "give": ("hand",), "check": ("verify",), "save": ("store",),
+}
+VERB_SYNONYMS = {
+    "get": ("fetch", "look up", "pull up", "show me", "find out", "check", "give me"),
+    "retrieve": ("fetch", "pull up", "get", "look up"),
+    "list": ("show me", "list out", "give me"),
+    "create": ("make", "set up", "add"),
+    "send": ("send off", "shoot over"),
+    "search": ("look through", "search through", "scan"),
+    "find": ("look for", "locate", "track down"),
+    "cancel": ("call off", "drop"),
+    "delete": ("remove", "get rid of", "erase"),
+    "remove": ("delete", "get rid of", "take out"),
+    "book": ("reserve", "lock in"),
+    "set": ("change", "adjust", "configure"),
+    "update": ("change", "modify", "edit"),
+    "modify": ("change", "update", "edit"),
+    "check": ("verify", "look at", "see"),
+    "calculate": ("compute", "work out", "figure out"),
+    "compute": ("calculate", "work out", "figure out"),
+    "display": ("show", "print", "show me"),
+    "show": ("display", "let me see"),
+    "read": ("open", "show me"),
+    "convert": ("change", "turn"),
+    "move": ("shift", "relocate"),
+    "write": ("put", "save"),
+    "estimate": ("approximate", "work out"),
+    "turn": ("switch",),
+    "place": ("submit",),
+    "view": ("show me", "look at"),
+    "compare": ("diff", "check the differences between"),
+}
+# ------------------------------------------------------------------------------------------
+# a whole user message
+# ------------------------------------------------------------------------------------------
+OPENERS_Q = (
+    "Could you {c}?", "Can you {c}?", "Would you {c}?", "Could you please {c}?", "Can you please {c}?",
+    "Are you able to {c}?", "Could you go ahead and {c}?", "Can you help me {c}?", "Hey, can you {c}?",
+    "Is it possible to {c}?", "Could I get you to {c}?", "Would you be able to {c}?", "Any chance you could {c}?",
+    "Can you {c} real quick?", "Can I ask you to {c}?", "Could you do something for me and {c}?", "Mind helping me {c}?",
+)
+OPENERS_S = (
+    "Please {c}.", "{C}.", "{C}, please.", "I need you to {c}.", "I'd like you to {c}.", "I'd like to {c}.",
+    "Help me {c}.", "I want to {c}.", "Go ahead and {c}.", "Let's {c}.", "When you get a chance, {c}.",
+    "Quick favor: {c}.", "Please {c} for me.", "Do me a favor and {c}.", "I was hoping you could {c}.",
+    "I'd appreciate it if you could {c}.", "Time to {c}.", "Next, {c}.", "Okay, {c}.", "Alright, please {c}.",
+    "My plan is to {c}.", "I need to {c}.", "Right, {c}.", "{C}!", "Need you to {c}.",
+    "I'd love it if you could {c}.", "Please make sure to {c}.", "So, {c}.", "Now {c}.", "First things first: {c}.",
+    "I'd like you to go ahead and {c}.", "Your task: {c}.",
+)
+ADVERBS = ("quickly", "also", "just", "kindly", "maybe", "now", "still", "simply", "promptly", "perhaps")
+GREETINGS = ("Hi! ", "Hey, ", "Hello. ", "Hi there. ", "Good morning! ", "")
+ENDINGS = (" Thanks!", " Thank you.", " Thanks a lot.", " Appreciate it.", " Cheers.", " Thanks in advance.")
+PAIR = (
+    "{a} and then {b}", "{a}, then {b}", "{a}; after that, {b}", "{a}, and also {b}", "first {a}, then {b}",
+    "{a} and {b}", "{a}, and once that's done, {b}", "{a}, and when you're done, {b}", "{a}, and right after, {b}",
+    "{a}, followed by this: {b}", "{a} - and then {b}", "{a}, plus {b}", "{a}, and after that {b}",
+    "{a}, then go on to {b}", "{a} and, once that's finished, {b}", "{a}, and next {b}", "{a} before you {b}",
+)
+BREAKS = ("Then {b}", "After that, {b}", "Also, {b}", "Once that's done, {b}", "Next, {b}", "And {b}",
+           "When that's finished, {b}", "Oh, and {b}", "Then please {b}", "Afterwards, {b}", "On top of that, {b}",
+           "Last thing: {b}", "I also need you to {b}", "Could you then {b}")
+Q_LEADS = ("Also, ", "And ", "Then ", "After that, ", "One more thing: ", "Also, quick question: ", "Oh, and ",
+            "Next question: ", "Separately, ", "Another thing: ")
+S_LEADS = ("Also, ", "And ", "Then ", "After that, ", "Oh, and ", "Besides that, ")
+Q_FIRST = ("{Q}?", "{Q}?", "{Q}?", "Quick question: {q}?", "Tell me, {q}?", "Hey, {q}?", "So, {q}?",
+            "I was wondering: {q}?", "Can you check for me: {q}?", "Question for you: {q}?", "Okay, {q}?")
+CONTEXTS = (
+    "I'm trying to get a few things sorted today.", "Quick request.", "I'm in a bit of a hurry.",
+    "Got a couple of things for you.", "This is for work.", "I'm planning ahead.", "",
+)
+REF_NOW = ("the {l} you just got", "the {l} it returned", "the {l} from that", "the resulting {l}",
+            "the {l} that came back", "that {l}", "the {l} from the step before", "the {l} it gave back",
+            "the {l} you just found", "the {l} from that result", "the {l} that just came up", "the {l} we just got",
+            "the new {l}")
+REF_LAST = ("the {l} you just got", "the {l} from the last step", "that {l}", "the {l} from your last answer",
+             "the {l} you just found", "the {l} from a moment ago", "the {l} you gave me", "the {l} from your reply",
+             "the {l} from the previous result", "the {l} I just saw", "the {l} you came back with", "this {l}")
+REF_OLD = ("the {l} from earlier", "the {l} you got before", "that {l} from earlier", "the {l} from before",
+            "the {l} we got a few steps back", "the {l} from when I asked you to {a}", "the same {l} as before",
+            "the {l} you found earlier", "the {l} you gave me earlier", "the {l} from a while ago",
+            "that earlier {l}", "the {l} you looked up before", "the {l} you mentioned earlier",
+            "the {l} from back when you had to {a}", "the {l} from the start")
+IMPLICIT = ("use that result to {a}", "{a} with what you get", "{a} using the result", "take that and {a}",
+             "{a} based on that", "{a} with it", "use the output to {a}", "{a} from there")
+# ------------------------------------------------------------------------------------------
+# assistant texts
+# ------------------------------------------------------------------------------------------
+SUMMARY_OPENERS = ("Done.", "All set:", "Here's what I found:", "Okay.", "Sure.", "Finished.", "Here you go:",
+                    "That's done.", "Got it.", "", "", "Alright.")
+NEXT = ("Then", "After that,", "Also,", "Next,", "Finally,")
+MISSING = (
+    "I'm sorry, but I can't {a} right now: none of the tools available to me can do that. If you can enable one, I'll take care of it.",
+    "Unfortunately I don't have a tool that can {a}, so I can't do that here. Could you make that capability available, or is there something else I can help with?",
+    "That's not something I can do at the moment: there is no available function to {a}. Let me know once you enable it.",
+    "I don't have access to anything that can {a}. I can help with the other tools I have, or you could enable one for this.",
+    "Sorry, none of my current tools let me {a}. If you add that capability I'll go ahead; otherwise I can help with something else.",
+)
+ASK_BY_KIND = {
+    "date": ("Which date should I use for the {l}?", "What date do you want for the {l}?"),
+    "dob": ("What's the {l}?", "Could you tell me the {l}?"),
+    "time": ("What time should I use for the {l}?", "At what time? I need the {l}."),
+    "email": ("What's the {l}?", "Which email address should I use for the {l}?"),
+    "city": ("Which city should I use for the {l}?", "Where exactly? I need the {l}."),
+    "airport": ("Which airport do you mean for the {l}?", "What's the {l}?"),
+    "money": ("How much should the {l} be?", "What amount should I use for the {l}?"),
+    "quantity": ("How many? I need the {l}.", "What should the {l} be?"),
+    "full_name": ("Who should I put down for the {l}?", "What's the {l}?"),
+}
+ASK_GENERIC = (
+    "What {l} should I use?", "Could you tell me the {l}?", "I need the {l} to {a}. What is it?",
+    "Which {l} would you like?", "Before I {a}, what's the {l}?", "What's the {l}? I need it to {a}.",
+    "Sure, I just need one thing: the {l}. What should it be?",
+)
+AVAILABLE = (
+    "I've just enabled that capability, please go ahead.", "It's available now, please try again.",
+    "Okay, I've turned that tool on. Please continue.", "That function is enabled now; go ahead.",
+    "I just added the tool you need, so please do it now.", "You should have access to it now. Go ahead, please.",
+    "Done, it's enabled. Can you take care of it now?", "I've set that up for you. Please proceed with the request.",
+)
+GIVE = (
+    "Use {v} for the {l}.", "The {l} is {v}.", "It's {v}.", "Go with {v}.", "Let's use {v} as the {l}.",
+    "Oh, sorry: the {l} should be {v}.", "Make it {v}.", "Right, the {l} is {v}.", "Please use {v}.",
+    "{v} is the {l} I want.",
+)
 
 
 __all__ = [n for n in list(globals()) if n.isupper() and not n.startswith("_")] + ["param_tokens", "value_kind", "desc_options"]

@@ -1,0 +1,473 @@
+"""Offline negatives: the verified conversation, perturbed at one turn into each error type.
+
+Every builder takes a :class:`Site` context (one verified record, its catalog, a seeded rng)
+and returns a :class:`Negative` (the rejected trajectory: the record up to and including the
+perturbed turn) or a skip reason (a short code, counted by the caller). Calls that change are
+re-executed from the record's ``initial_state`` (the earlier turns replayed first), so every
+tool output on the rejected side is real; later calls of the same turn that used an output
+that changed take the new output's value at the same place.
+
+The five error types (METHOD.md A5):
+
+1. ``nested_call_missed``: a call whose output feeds a later call of the same turn is left
+   out, and the value it would have given is invented.
+2. ``same_turn_output_misused``: a value taken from a same-turn output is replaced by another
+   value of that output (a wrong field or another entry).
+3. ``long_dependency_missed``: a value taken from an earlier turn's output is asked for again
+   or invented.
+4. ``wrong_summary``: the calls are right but the turn-ending text states a wrong value.
+5. ``call_vs_ask``: the nearest tool is called when the function is missing (``miss_func``),
+   a missing parameter is invented (``miss_param``), or a value the user gave is asked for.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import orjson
+
+from ..errors import MagnetError
+from ..execute import Environment, content_id, output_error, validate_arguments
+from ..seeding import derive_seed
+from ..simulate import simulate_output
+from ..translate import phrases
+from ..translate.values import format_number
+from ..types import Catalog, Tool
+from .trace import Origin, Sources, arg_origins, get_at, invent, leaves, schema_at, set_at
+
+__all__ = ["ERROR_TYPES", "Negative", "Site", "BUILDERS", "build_negative"]
+
+#: The five error types, in the paper's order (``--types 1,2,3,4,5`` picks them by number).
+ERROR_TYPES = (
+    "nested_call_missed",
+    "same_turn_output_misused",
+    "long_dependency_missed",
+    "wrong_summary",
+    "call_vs_ask",
+)
+
+
+@dataclass
+class Negative:
+    """A rejected trajectory: ``record`` holds the turns up to and including ``turn``."""
+
+    error_type: str
+    turn: int
+    record: dict[str, Any]
+    detail: str
+
+
+@dataclass
+class Step:
+    """One call to make: from the positive's call ``orig`` (``None``: a new call), with the
+    argument leaves in ``pinned`` set by the perturbation (never re-mapped)."""
+
+    name: str
+    arguments: dict[str, Any]
+    orig: int | None = None
+    pinned: set = field(default_factory=set)
+
+
+class Site:
+    """One record being perturbed: its catalog, a seeded rng and cached look-ups."""
+
+    def __init__(self, record: dict[str, Any], catalog: Catalog, rng: random.Random, error_type: str):
+        self.record = record
+        self.catalog = catalog
+        self.rng = rng
+        self.error_type = error_type
+        self.params = {t["name"]: t.get("parameters") or {} for t in record["tools"]}
+        self._sources: Sources | None = None
+        self._origins: dict[int, list[Origin]] = {}
+
+    @property
+    def sources(self) -> Sources:
+        if self._sources is None:
+            self._sources = Sources(self.record)
+        return self._sources
+
+    def origins(self, t: int) -> list[Origin]:
+        if t not in self._origins:
+            self._origins[t] = arg_origins(self.record, t, self.params)
+        return self._origins[t]
+
+    def turns(self, kind: str = "normal") -> list[int]:
+        return [t["index"] for t in self.record["turns"] if t.get("kind", "normal") == kind and (kind != "normal" or t.get("calls"))]
+
+    def valid(self, name: str, args: dict[str, Any], path: tuple, value: Any) -> bool:
+        try:
+            return not validate_arguments(self.catalog, name, set_at(args, path, value))
+        except MagnetError:
+            return False
+
+    def invent_for(self, name: str, args: dict[str, Any], path: tuple, value: Any) -> Any:
+        schema = schema_at(self.params.get(name, {}), path)
+        return invent(value, rng=self.rng, schema=schema, known=self.sources,
+                      valid=lambda v: self.valid(name, args, path, v))
+
+    def env_at(self, t: int) -> Environment:
+        """The environment with every call of the turns before ``t`` replayed."""
+        rec = self.record
+        env = Environment(self.catalog, rec["toolkits"], seed=rec["seed"], initial_state=rec["initial_state"])
+        for turn in rec["turns"][:t]:
+            for call in turn.get("calls", []):
+                env.execute(call["name"], call["arguments"])
+        return env
+
+
+# ----------------------------------------------------------------------------------------
+# Executing a perturbed turn and assembling the rejected record
+# ----------------------------------------------------------------------------------------
+
+
+def _execute(site: Site, t: int, steps: list[Step], *, origin_turn: int | None = None) -> list[dict[str, Any]]:
+    """Run ``steps`` at turn ``t``; re-map same-turn values whose source output changed.
+
+    Stops after a call whose output is an error (the assistant would report it, not go on).
+    """
+    src_turn = t if origin_turn is None else origin_turn
+    positive = site.record["turns"][src_turn].get("calls", [])
+    by_call: dict[int, list[Origin]] = {}
+    for o in site.origins(src_turn):
+        by_call.setdefault(o.call, []).append(o)
+    env = site.env_at(t)
+    new_outputs: dict[int, Any] = {}
+    calls: list[dict[str, Any]] = []
+    for step in steps:
+        args = step.arguments
+        for o in by_call.get(step.orig, []) if step.orig is not None else ():
+            if o.kind != "same_turn" or o.path in step.pinned or o.source is None:
+                continue
+            _, k, opath = o.source
+            if k in new_outputs and new_outputs[k] != positive[k].get("output"):
+                try:
+                    args = set_at(args, o.path, get_at(new_outputs[k], opath))
+                except KeyError:
+                    pass
+        result = env.execute(step.name, args)
+        cid = "call_" + format(derive_seed(site.record["seed"], "negative", site.error_type, t, len(calls)) & 0xFFFFFFFFFFFF, "012x")
+        call = {"id": cid, "name": step.name, "arguments": args, "output": result.output}
+        if result.simulated:
+            call["simulated"] = True
+        calls.append(call)
+        if step.orig is not None:
+            new_outputs[step.orig] = result.output
+        if output_error(result.output) is not None:
+            break
+    return calls
+
+
+def _tool(site: Site, name: str) -> Tool:
+    return site.catalog.tool(name)
+
+
+def _summary(site: Site, calls: list[dict[str, Any]]) -> str:
+    items = [(_tool(site, c["name"]), c["arguments"], c["output"]) for c in calls]
+    return phrases.summary_text(items, rng=site.rng)
+
+
+def _call_messages(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for c in calls:
+        out.append({
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [{"id": c["id"], "type": "function",
+                            "function": {"name": c["name"], "arguments": orjson.dumps(c["arguments"]).decode()}}],
+        })
+        out.append({"role": "tool", "tool_call_id": c["id"], "name": c["name"],
+                    "content": orjson.dumps(c["output"], option=orjson.OPT_NON_STR_KEYS).decode()})
+    return out
+
+
+def user_end(record: Mapping[str, Any], t: int) -> int:
+    """Index of the first message of turn ``t`` after its user message(s)."""
+    start, end = record["turns"][t]["messages"]
+    i = start
+    while i < end and record["messages"][i]["role"] == "user":
+        i += 1
+    return i
+
+
+def assemble(record: Mapping[str, Any], t: int, calls: list[dict[str, Any]], action: list[dict[str, Any]],
+             end_state: dict[str, Any]) -> dict[str, Any]:
+    """The record of turns ``0..t`` whose turn ``t`` makes ``calls`` with messages ``action``."""
+    cut = user_end(record, t)
+    messages = record["messages"][:cut] + action
+    turn = dict(record["turns"][t])
+    turn["calls"] = calls
+    turn["messages"] = [turn["messages"][0], len(messages)]
+    out = {k: v for k, v in record.items() if k not in ("id",)}
+    out.update(
+        turns=list(record["turns"][:t]) + [turn],
+        path=list(record["path"][: t + 1]),
+        messages=messages,
+        end_state=end_state,
+        verification={"passed": False, "checks": [], "failures": []},
+    )
+    out = {"schema_version": out.pop("schema_version", 1), "id": "", **out}
+    out["id"] = content_id(out)
+    return out
+
+
+def _finish(site: Site, t: int, calls: list[dict[str, Any]], detail: str, text: str | None = None) -> Negative:
+    """Execute nothing more; write the turn's messages and snapshot the state."""
+    action = _call_messages(calls)
+    action.append({"role": "assistant", "content": text if text is not None else _summary(site, calls)})
+    env = site.env_at(t)
+    for c in calls:
+        env.execute(c["name"], c["arguments"])
+    return Negative(site.error_type, t, assemble(site.record, t, calls, action, env.snapshot()), detail)
+
+
+def _steps(site: Site, t: int) -> list[Step]:
+    return [Step(c["name"], c["arguments"], k) for k, c in enumerate(site.record["turns"][t]["calls"])]
+
+
+# ----------------------------------------------------------------------------------------
+# The five builders
+# ----------------------------------------------------------------------------------------
+
+
+def nested_call_missed(site: Site) -> Negative | str:
+    """Leave out a call whose output feeds a later call of its turn; invent that value."""
+    sites = sorted({(t, o.source[1]) for t in site.turns() for o in site.origins(t) if o.kind == "same_turn" and o.source})
+    if not sites:
+        return "no_nested_call"
+    t, provider = site.rng.choice(sites)
+    fed = [o for o in site.origins(t) if o.kind == "same_turn" and o.source and o.source[1] == provider]
+    steps = [s for s in _steps(site, t) if s.orig != provider]
+    invented = []
+    for step in steps:
+        for o in fed:
+            if o.call == step.orig:
+                new = site.invent_for(step.name, step.arguments, o.path, o.value)
+                step.arguments = set_at(step.arguments, o.path, new)
+                step.pinned.add(o.path)
+                invented.append(f"{step.name}.{_dotted(o.path)}={new!r}")
+    left_out = site.record["turns"][t]["calls"][provider]["name"]
+    calls = _execute(site, t, steps)
+    return _finish(site, t, calls, f"left out {left_out}; invented {', '.join(invented)}")
+
+
+def same_turn_output_misused(site: Site) -> Negative | str:
+    """Take another value of a same-turn output than the one the call needs."""
+    found = [(t, o) for t in site.turns() for o in site.origins(t) if o.kind == "same_turn" and o.source]
+    if not found:
+        return "no_same_turn_dependency"
+    site.rng.shuffle(found)
+    for t, o in found:
+        step = _steps(site, t)[o.call]
+        output = site.record["turns"][t]["calls"][o.source[1]].get("output")
+        others = {repr(v): (p, v) for p, v in leaves(output) if _same_kind(v, o.value) and v != o.value}
+        if not others:
+            continue
+        valid = [pv for pv in others.values() if site.valid(step.name, step.arguments, o.path, pv[1])]
+        pool = valid or list(others.values())
+        near = _words_of(o.path) | _words_of(o.source[2])
+        best = max(len(_words_of(p) & near) for p, _ in pool)
+        value = site.rng.choice([v for p, v in pool if len(_words_of(p) & near) == best])
+        steps = _steps(site, t)
+        steps[o.call].arguments = set_at(step.arguments, o.path, value)
+        steps[o.call].pinned.add(o.path)
+        calls = _execute(site, t, steps)
+        return _finish(site, t, calls, f"{step.name}.{_dotted(o.path)}={value!r} instead of {o.value!r}")
+    return "no_alternative_value"
+
+
+def long_dependency_missed(site: Site) -> Negative | str:
+    """Ask again for, or invent, a value that an earlier turn's output gave."""
+    found = [(t, o) for t in site.turns() for o in site.origins(t) if o.kind == "history" and o.source]
+    if not found:
+        return "no_long_dependency"
+    far = [(t, o) for t, o in found if t - o.source[0] >= 2 or "insert_long" in site.record["turns"][t].get("tags", [])]
+    t, o = site.rng.choice(far or found)
+    steps = _steps(site, t)
+    step = steps[o.call]
+    param = next((p for p in o.path if isinstance(p, str)), None)
+    ask = param is not None and site.rng.random() < 0.5
+    calls = _execute(site, t, steps[: o.call]) if ask and o.call else []
+    if ask and not (calls and output_error(calls[-1]["output"]) is not None):
+        text = phrases.ask_parameter_text(_tool(site, step.name), param, rng=site.rng)
+        if calls:
+            text = _summary(site, calls) + " " + text
+        return _finish(site, t, calls, f"asked for {step.name}.{param} (given in turn {o.source[0]})", text=text)
+    new = site.invent_for(step.name, step.arguments, o.path, o.value)
+    step.arguments = set_at(step.arguments, o.path, new)
+    step.pinned.add(o.path)
+    calls = _execute(site, t, steps)
+    return _finish(site, t, calls, f"invented {step.name}.{_dotted(o.path)}={new!r} instead of {o.value!r} from turn {o.source[0]}")
+
+
+def wrong_summary(site: Site) -> Negative | str:
+    """Keep the calls; state a wrong value in the text that ends the turn."""
+    rec = site.record
+    options: list[tuple[int, int, str, Any]] = []
+    for t in site.turns():
+        start, end = rec["turns"][t]["messages"]
+        text = rec["messages"][end - 1].get("content")
+        if not isinstance(text, str) or rec["messages"][end - 1].get("tool_calls"):
+            continue
+        for call in rec["turns"][t]["calls"]:
+            for _, v in leaves(call.get("output")):
+                shown = _shown(v)
+                if shown is None:
+                    continue
+                m = re.search(rf"(?<![\w.-]){re.escape(shown)}(?![\w-]|\.\d)", text)
+                if m:
+                    options.append((t, m.start(), shown, v))
+    if not options:
+        return "no_value_in_summary"
+    t, pos, shown, value = site.rng.choice(sorted(set(options), key=repr))
+    new = invent(value, rng=site.rng, known=site.sources)
+    new_text = _shown(new)
+    if new_text is None or new_text == shown:
+        return "no_value_in_summary"
+    start, end = rec["turns"][t]["messages"]
+    old = rec["messages"][end - 1]["content"]
+    text = old[:pos] + new_text + old[pos + len(shown):]
+    action = [dict(m) for m in rec["messages"][user_end(rec, t): end - 1]] + [{"role": "assistant", "content": text}]
+    env = site.env_at(t + 1)
+    calls = [dict(c) for c in rec["turns"][t]["calls"]]
+    neg = assemble(rec, t, calls, action, env.snapshot())
+    return Negative(site.error_type, t, neg, f"states {new_text!r} instead of {shown!r}")
+
+
+def call_vs_ask(site: Site) -> Negative | str:
+    """Call where one should ask or decline; or ask for what the user already gave."""
+    kinds: dict[str, list[Any]] = {
+        "miss_func": site.turns("miss_func"),
+        "miss_param": site.turns("miss_param"),
+        "ask": [(t, o) for t in site.turns() for o in site.origins(t)
+                if o.kind == "user" and len(o.path) == 1 and o.path[0] in _required(site, site.record["turns"][t]["calls"][o.call]["name"])],
+    }
+    present = [k for k, v in kinds.items() if v]
+    if not present:
+        return "no_call_or_ask_site"
+    kind = site.rng.choice(present)
+    if kind == "miss_func":
+        return _call_nearest(site, site.rng.choice(kinds[kind]))
+    if kind == "miss_param":
+        return _invent_missing(site, site.rng.choice(kinds[kind]))
+    t, o = site.rng.choice(kinds["ask"])
+    steps = _steps(site, t)
+    calls = _execute(site, t, steps[: o.call]) if o.call else []
+    name = steps[o.call].name
+    text = phrases.ask_parameter_text(_tool(site, name), o.path[0], rng=site.rng)
+    if calls:
+        text = _summary(site, calls) + " " + text
+    return _finish(site, t, calls, f"asked for {name}.{o.path[0]}, which the user gave", text=text)
+
+
+def _call_nearest(site: Site, t: int) -> Negative | str:
+    rec = site.record
+    withheld = rec["turns"][t]["missing"]["function"]
+    offered = [n for n in rec["turns"][t]["tools"] if n != withheld and n in site.catalog]
+    if not offered:
+        return "no_call_or_ask_site"
+    target = _tool(site, withheld)
+    nearest = max(offered, key=lambda n: (_similarity(target, _tool(site, n)), n))
+    tool = _tool(site, nearest)
+    given = next((c["arguments"] for c in rec["turns"][t + 1]["calls"] if c["name"] == withheld), {})
+    made = simulate_output(tool.parameters, seed=derive_seed(rec["seed"], "nearest", t), tool=nearest, arguments=given)
+    props = tool.properties
+    args = {k: v for k, v in (made if isinstance(made, dict) else {}).items() if k in props and (k in tool.required or k in given)}
+    for k in tool.required:
+        if k in given:
+            args[k] = given[k]
+    calls = _execute(site, t, [Step(nearest, args)])
+    return _finish(site, t, calls, f"called {nearest} although {withheld} is not available")
+
+
+def _invent_missing(site: Site, t: int) -> Negative | str:
+    rec = site.record
+    missing = rec["turns"][t]["missing"]
+    func, param = missing["function"], missing.get("parameter")
+    nxt = rec["turns"][t + 1]["calls"]
+    k = next((i for i, c in enumerate(nxt) if c["name"] == func), None)
+    if k is None or param is None or param not in nxt[k]["arguments"]:
+        return "no_call_or_ask_site"
+    steps = [Step(c["name"], c["arguments"], i) for i, c in enumerate(nxt[: k + 1])]
+    new = site.invent_for(func, steps[k].arguments, (param,), missing.get("value", nxt[k]["arguments"][param]))
+    steps[k].arguments = set_at(steps[k].arguments, (param,), new)
+    steps[k].pinned.add((param,))
+    calls = _execute(site, t, steps, origin_turn=t + 1)
+    return _finish(site, t, calls, f"invented {func}.{param}={new!r} instead of asking")
+
+
+BUILDERS: dict[str, Callable[[Site], Negative | str]] = {
+    "nested_call_missed": nested_call_missed,
+    "same_turn_output_misused": same_turn_output_misused,
+    "long_dependency_missed": long_dependency_missed,
+    "wrong_summary": wrong_summary,
+    "call_vs_ask": call_vs_ask,
+}
+
+
+def build_negative(record: dict[str, Any], error_type: str, *, catalog: Catalog, seed: int) -> Negative | str:
+    """The rejected trajectory of ``error_type`` for a verified ``record``, or a skip reason.
+
+    Deterministic in ``seed`` and the record. Raises ``KeyError`` for an unknown type.
+    """
+    builder = BUILDERS[error_type]
+    rng = random.Random(derive_seed(seed, "negative", record.get("id", ""), error_type))
+    try:
+        return builder(Site(record, catalog, rng, error_type))
+    except MagnetError as exc:
+        return f"cannot_execute: {exc}"
+
+
+# ----------------------------------------------------------------------------------------
+# small helpers
+# ----------------------------------------------------------------------------------------
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return False
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return True
+    return isinstance(a, str) and isinstance(b, str)
+
+
+def _required(site: Site, name: str) -> tuple[str, ...]:
+    return tuple(site.params.get(name, {}).get("required", ()))
+
+
+def _shown(value: Any) -> str | None:
+    """How a summary writes a value that carries digits (``None``: not checkable)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if isinstance(value, str) and any(c.isdigit() for c in value) and "\n" not in value and len(value) <= 100:
+        return value
+    return None
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def _words_of(path: tuple) -> set[str]:
+    """The words of the keys of an argument or output path (``("to_email",)`` -> to, email)."""
+    return {w for p in path if isinstance(p, str) for w in _WORD.findall(p.lower().replace("_", " "))}
+
+
+def _words(tool: Tool) -> set[str]:
+    return set(_WORD.findall(re.sub(r"([a-z])([A-Z])", r"\1 \2", tool.name).lower().replace("_", " ")))
+
+
+def _similarity(a: Tool, b: Tool) -> float:
+    """How close two tools are: shared name words first, then shared description words."""
+    na, nb = _words(a), _words(b)
+    da, db = set(_WORD.findall(a.description.lower())), set(_WORD.findall(b.description.lower()))
+    name = len(na & nb) / max(1, len(na | nb))
+    desc = len(da & db) / max(1, len(da | db))
+    return 2 * name + desc + (0.5 if a.toolkit == b.toolkit else 0.0)

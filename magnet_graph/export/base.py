@@ -1,0 +1,76 @@
+"""What every export format implements, and the JSONL helpers they share.
+
+An :class:`Exporter` writes one kind of input (``examples``: conversations from
+:mod:`.chat` or :mod:`magnet_graph.mix`; ``pairs``: from ``magnet distill``; ``records``:
+whole ``magnet sample`` records, for formats that need the state, such as BFCL) into a
+folder, and reads its own files back into that same internal form (for round-trip tests and
+for users who want to convert back).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path as FsPath
+from typing import Any, ClassVar, Iterable, Iterator
+
+import orjson
+
+from ..errors import OptionError, RecordError
+
+__all__ = ["Exporter", "write_jsonl", "iter_jsonl", "KINDS"]
+
+KINDS = ("examples", "pairs", "records")
+
+
+def write_jsonl(path: FsPath, rows: Iterable[Any]) -> int:
+    """Write ``rows`` as JSON lines (orjson, UTF-8); return how many were written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with open(path, "wb") as fh:
+        for row in rows:
+            fh.write(orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS) + b"\n")
+            n += 1
+    return n
+
+
+def iter_jsonl(path: FsPath) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSONL file; :class:`RecordError` names a bad line."""
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise RecordError(f"{path}: line {number}: not valid JSON ({exc})") from None
+            if not isinstance(obj, dict):
+                raise RecordError(f"{path}: line {number}: expected a JSON object")
+            yield obj
+
+
+class Exporter:
+    """One output format. Subclasses set ``name``, ``description``, ``kinds`` and implement
+    ``write_<kind>`` / ``read_<kind>`` for each kind they accept."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    kinds: ClassVar[tuple[str, ...]] = ()
+    #: how tools that appear mid-conversation are announced (see :func:`.chat.record_example`)
+    notes: ClassVar[str] = "system"
+
+    def _unsupported(self, kind: str) -> OptionError:
+        ok = ", ".join(self.kinds)
+        hint = {"pairs": "trl-dpo or openai", "records": "bfcl", "examples": "openai, trl-sft, sharegpt, hermes or llama-factory"}
+        return OptionError(f"--format {self.name} takes {ok}, not {kind}; for {kind} use {hint[kind]}")
+
+    def write(self, kind: str, items: Iterable[dict[str, Any]], out_dir: FsPath) -> list[FsPath]:
+        """Write ``items`` of ``kind`` into ``out_dir``; return the files written."""
+        if kind not in self.kinds:
+            raise self._unsupported(kind)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return getattr(self, f"write_{kind}")(items, out_dir)
+
+    def read(self, kind: str, out_dir: FsPath) -> list[dict[str, Any]]:
+        """Read the files this format wrote in ``out_dir`` back into the internal ``kind`` form."""
+        if kind not in self.kinds:
+            raise self._unsupported(kind)
+        return getattr(self, f"read_{kind}")(out_dir)
