@@ -222,3 +222,25 @@ def test_format_errors_are_one_line(sample, pairs_file, tmp_path, capsys):
     from magnet_graph.cli.export import FORMAT_NAMES
 
     assert tuple(FORMATS) == FORMAT_NAMES
+
+
+def test_a_tool_taken_away_after_use_is_announced_both_ways():
+    tool = lambda n: {"name": n, "description": "", "parameters": {"type": "object", "properties": {}}}  # noqa: E731
+    call = {"id": "c1", "name": "f", "arguments": {}, "output": {}}
+    turn = lambda i, kind, tools, calls, span: {"index": i, "kind": kind, "tags": [], "source": None, "tools": tools,  # noqa: E731
+                                                "calls": calls, "missing": {"function": "f"} if kind == "miss_func" else None,
+                                                "messages": span}
+    record = {
+        "id": "r", "tools": [tool("f"), tool("g")],
+        "turns": [turn(0, "normal", ["f", "g"], [call], [0, 2]), turn(1, "miss_func", ["g"], [], [2, 4]),
+                  turn(2, "normal", ["f", "g"], [dict(call, id="c2")], [4, 6])],
+        "messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "x"},
+                     {"role": "user", "content": "b"}, {"role": "assistant", "content": "no"},
+                     {"role": "user", "content": "c"}, {"role": "assistant", "content": "y"}],
+    }
+    ex = record_example(record)
+    assert [t["function"]["name"] for t in ex["tools"]] == ["f", "g"]
+    notes = [(i, m["content"]) for i, m in enumerate(ex["messages"]) if m["role"] == "system"]
+    assert notes[0] == (2, "These tools are no longer available: f.")
+    assert notes[1][0] == 5 and notes[1][1].startswith(NOTE_PREFIX) and '"name":"f"' in notes[1][1]
+    assert [m["content"] for m in ex["messages"] if m["role"] == "user"] == ["a", "b", "c"]

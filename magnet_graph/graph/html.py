@@ -23,7 +23,7 @@ _PALETTE = (
     "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
 )  # fmt: skip
 _NODE_R = 6.0
-_SPACING = 18.0  # px of circumference per tool
+_SPACING = 40.0  # arc length per tool in a toolkit circle (room for its label)
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222}
@@ -63,15 +63,15 @@ def _layout(G: nx.DiGraph) -> tuple[dict[Any, tuple[float, float]], dict[str, st
     names = list(groups)
     colours = {tk: _PALETTE[k % len(_PALETTE)] for k, tk in enumerate(names)}
     radii = [max(28.0, len(groups[tk]) * _SPACING / (2 * math.pi)) for tk in names]
-    big = sum(2 * r + 60 for r in radii) / (2 * math.pi) if len(names) > 1 else 0.0
+    big = sum(2 * r + 140 for r in radii) / (2 * math.pi) if len(names) > 1 else 0.0
     margin = 90.0
     size = 2 * (big + (max(radii) if radii else 0.0) + margin)
     centre = size / 2
     pos: dict[Any, tuple[float, float]] = {}
-    total = sum(2 * r + 60 for r in radii) or 1.0
+    total = sum(2 * r + 140 for r in radii) or 1.0
     angle = -math.pi / 2
     for tk, r in zip(names, radii):
-        share = (2 * r + 60) / total * 2 * math.pi
+        share = (2 * r + 140) / total * 2 * math.pi
         a = angle + share / 2
         angle += share
         cx, cy = centre + big * math.cos(a), centre + big * math.sin(a)

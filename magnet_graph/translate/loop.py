@@ -148,7 +148,12 @@ async def translate_path(
     toolkits = list(dict.fromkeys(catalog.tool(f).toolkit for f in funcs))
     conv = _Conversation(catalog, toolkits, seed)  # replay rebuilds the environment from the record seed
     base_tools = offered_tools(catalog, funcs, rng=random.Random(derive_seed(seed, "tools")))
-    ident_names = _identifier_names(catalog.tools) if len(catalog) <= 2000 else _identifier_names(base_tools)
+    if len(catalog) <= 2000:  # every identifier-like tool name of the catalog, computed once per catalog
+        ident_names = catalog.__dict__.get("_magnet_ident_names")
+        if ident_names is None:
+            ident_names = catalog.__dict__["_magnet_ident_names"] = _identifier_names(catalog.tools)
+    else:
+        ident_names = _identifier_names(base_tools)
     offered_union: dict[str, Tool] = {t.name: t for t in base_tools}
     turns_out: list[dict[str, Any]] = []
     pending: dict[str, Any] | None = None  # (kind, request, missing) of the miss turn before this one
