@@ -244,3 +244,20 @@ def test_a_tool_taken_away_after_use_is_announced_both_ways():
     assert notes[0] == (2, "These tools are no longer available: f.")
     assert notes[1][0] == 5 and notes[1][1].startswith(NOTE_PREFIX) and '"name":"f"' in notes[1][1]
     assert [m["content"] for m in ex["messages"] if m["role"] == "user"] == ["a", "b", "c"]
+
+
+def test_malformed_input_is_one_line_naming_the_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"seed": 1}\n')
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"seed":1,"toolkits":[],"initial_state":{},"tools":[],"path":[],"turns":[{"x":1}],"messages":[]}\n')
+    cases = [(["export", str(bad), "--format", "openai", "-o", str(tmp_path / "o")], "bad.jsonl: line 1: field toolkits is missing"),
+             (["stats", str(bad)], "bad.jsonl: line 1: field toolkits is missing"),
+             (["audit", str(bad), "--against", str(tmp_path)], "no BFCL question files"),
+             (["export", str(broken), "--format", "openai", "-o", str(tmp_path / "o")], "broken.jsonl: a record or pair is malformed")]
+    for argv, expected in cases:
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and expected in err, err

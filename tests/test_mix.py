@@ -16,6 +16,7 @@ from magnet_graph.errors import OptionError
 from magnet_graph.export import export_file, read_export
 from magnet_graph.export.chat import normalize_messages
 from magnet_graph.mix import MixRatio, irrelevance_example, mix_examples, single_turn_example
+from magnet_graph.types import Catalog
 
 
 @pytest.fixture(scope="module")
@@ -97,9 +98,9 @@ def test_kinds_are_capped_by_the_records_and_reasons_are_counted(records, catalo
     assert report.wanted["single"] == 50 and report.made["single"] == 5 == len(examples)
     _, report = mix_examples(records[:5], catalog=None, ratio=MixRatio.parse("irrelevance=1"), seed=0)
     assert report.made["irrelevance"] == 0 and report.skipped[("irrelevance", "no_catalog")] == 5
-    one_kit = load_catalogs(["files"])
-    files_record = next(r for r in records if r["toolkits"] == ["FileSystem"])
-    assert irrelevance_example(files_record, catalog=one_kit, rng=random.Random(0)) == "no_other_toolkit"
+    record = records[0]
+    own = Catalog("own", tuple(t for t in catalog.tools if t.toolkit in record["toolkits"]))
+    assert irrelevance_example(record, catalog=own, rng=random.Random(0)) == "no_other_toolkit"
 
 
 def test_single_turn_of_a_miss_turn_keeps_the_refusal(records):

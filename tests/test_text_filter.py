@@ -124,3 +124,11 @@ def test_folders_are_read_recursively_in_order(tmp_path, suffix):
     texts, problems = read_texts([tmp_path])
     assert [t.text for t in texts] == ["second", "first"] or [t.text for t in texts] == ["first", "second"]
     assert sorted(t.text for t in texts) == ["first", "second"] and not problems
+
+
+def test_a_json_array_of_texts_is_read_like_json_lines(tmp_path):
+    path = tmp_path / "texts.json"
+    path.write_bytes(orjson.dumps([{"id": "x", "text": "1. Open it.\n2. Tap Save."}, {"title": "no text"}]))
+    texts, problems = read_texts([path])
+    assert [t.id for t in texts] == ["x"]
+    assert [p.reason for p in problems] == ["no_text"]

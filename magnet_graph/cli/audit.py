@@ -23,10 +23,11 @@ def command(file, against, n, json_out):
     from rich.table import Table
 
     from ..audit import audit, load_bfcl
-    from ..export.base import iter_jsonl
+    from ..export.base import iter_jsonl, malformed_as_error
 
     bench = load_bfcl(against)
-    report = audit(iter_jsonl(FsPath(file)), bench, n=n)
+    with malformed_as_error(file):
+        report = audit(iter_jsonl(FsPath(file), require="records"), bench, n=n)
     table = Table(title=f"magnet audit: {file} vs {against}", show_header=False)
     table.add_column("metric", style="bold")
     table.add_column("value")

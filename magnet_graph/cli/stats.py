@@ -24,7 +24,7 @@ __all__ = ["command"]
 def command(file, pairs_file, catalogs, no_graph, plot):
     """Print statistics of FILE (records from `magnet sample`, or pairs from `magnet distill`)."""
     from ..export import detect_kind
-    from ..export.base import iter_jsonl
+    from ..export.base import iter_jsonl, malformed_as_error
     from ..stats import compute_stats, render_html, render_png
 
     if plot and FsPath(plot).suffix.lower() not in (".html", ".htm", ".png"):
@@ -33,12 +33,13 @@ def command(file, pairs_file, catalogs, no_graph, plot):
         raise OptionError(f"--plot {plot}: a PNG needs matplotlib (pip install matplotlib); "
                           "or write FILE.html, which needs nothing")
     kind = detect_kind(file)
-    records = [] if kind == "pairs" else list(iter_jsonl(FsPath(file)))
-    pairs = list(iter_jsonl(FsPath(pairs_file))) if pairs_file else []
+    records = [] if kind == "pairs" else list(iter_jsonl(FsPath(file), require="records"))
+    pairs = list(iter_jsonl(FsPath(pairs_file), require="pairs")) if pairs_file else []
     if kind == "pairs":
-        pairs = list(iter_jsonl(FsPath(file))) + pairs
+        pairs = list(iter_jsonl(FsPath(file), require="pairs")) + pairs
     graph = None if no_graph or not records else _graph(records, catalogs)
-    stats = compute_stats(records, graph=graph, pairs=pairs)
+    with malformed_as_error(file):
+        stats = compute_stats(records, graph=graph, pairs=pairs)
     _print(stats, file)
     if plot:
         if FsPath(plot).suffix.lower() == ".png":

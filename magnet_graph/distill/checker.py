@@ -24,7 +24,7 @@ from ..errors import MagnetError
 from ..execute import Environment, canonical_json
 from ..types import Catalog
 from ..verify import verify_record
-from .trace import leaves
+from .trace import find_bounded, leaves
 
 __all__ = ["matches_ground_truth", "check_against", "summary_failures", "turn_states"]
 
@@ -134,7 +134,7 @@ def summary_failures(record: Mapping[str, Any], t: int) -> list[str]:
 def contains_token(text: str, token: str) -> bool:
     """Whether ``token`` occurs in ``text`` not glued to letters or digits on either side
     (``"4"`` is not found in ``"0149"``, ``"CT-0001"`` is found in ``'"CT-0001"'``)."""
-    return re.search(rf"(?<![0-9A-Za-z]){re.escape(token)}(?![0-9A-Za-z])", text) is not None
+    return find_bounded(text, token) != -1
 
 
 def _collect_numbers(value: Any, numbers: set[float]) -> None:

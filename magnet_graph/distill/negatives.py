@@ -36,7 +36,7 @@ from ..simulate import simulate_output
 from ..translate import phrases
 from ..translate.values import format_number
 from ..types import Catalog, Tool
-from .trace import Origin, Sources, arg_origins, get_at, invent, leaves, schema_at, set_at
+from .trace import Origin, Sources, arg_origins, find_bounded, get_at, invent, leaves, schema_at, set_at
 
 __all__ = ["ERROR_TYPES", "Negative", "Site", "BUILDERS", "build_negative"]
 
@@ -316,9 +316,9 @@ def wrong_summary(site: Site) -> Negative | str:
                 shown = _shown(v)
                 if shown is None:
                     continue
-                m = re.search(rf"(?<![\w.-]){re.escape(shown)}(?![\w-]|\.\d)", text)
-                if m:
-                    options.append((t, m.start(), shown, v))
+                pos = _stated_at(text, shown)
+                if pos != -1:
+                    options.append((t, pos, shown, v))
     if not options:
         return "no_value_in_summary"
     t, pos, shown, value = site.rng.choice(sorted(set(options), key=repr))
@@ -427,6 +427,18 @@ def build_negative(record: dict[str, Any], error_type: str, *, catalog: Catalog,
 
 def _dotted(path: tuple) -> str:
     return ".".join(str(p) for p in path)
+
+
+def _stated_at(text: str, shown: str) -> int:
+    """Where ``text`` states ``shown`` as a whole value (not inside a longer id, name or
+    number: ``12`` is not found in ``12.5`` nor in ``CT-12``); ``-1`` when it does not."""
+    pos = find_bounded(text, shown, before="_.-", after="_-")
+    while pos != -1:
+        end = pos + len(shown)
+        if not (text[end:end + 1] == "." and text[end + 1:end + 2].isdigit()):
+            return pos
+        pos = find_bounded(text, shown, before="_.-", after="_-", start=pos + 1)
+    return -1
 
 
 def _same_kind(a: Any, b: Any) -> bool:

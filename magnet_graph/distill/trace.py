@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import orjson
 
-__all__ = ["Origin", "leaves", "get_at", "set_at", "schema_at", "arg_origins", "Sources", "invent", "turn_user_texts"]
+__all__ = ["Origin", "leaves", "get_at", "set_at", "schema_at", "find_bounded", "arg_origins", "Sources", "invent", "turn_user_texts"]
 
 Path = tuple[Any, ...]
 _NUM = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -36,6 +36,23 @@ def leaves(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
             yield from leaves(v, path + (i,))
     else:
         yield path, value
+
+
+def find_bounded(text: str, token: str, *, before: str = "", after: str = "", start: int = 0) -> int:
+    """Index of the first occurrence of ``token`` in ``text`` with no letter or digit right
+    before or after it (nor a character of ``before`` / ``after``); ``-1`` when there is
+    none. No regex is compiled: this runs in hot loops."""
+    if not token:
+        return -1
+    i = text.find(token, start)
+    while i != -1:
+        prev = text[i - 1] if i else ""
+        j = i + len(token)
+        nxt = text[j] if j < len(text) else ""
+        if not (prev and (prev.isalnum() or prev in before)) and not (nxt and (nxt.isalnum() or nxt in after)):
+            return i
+        i = text.find(token, i + 1)
+    return -1
 
 
 def get_at(value: Any, path: Path) -> Any:
@@ -191,8 +208,7 @@ class Sources:
         if isinstance(value, (int, float)):
             return float(value) in self.numbers
         if isinstance(value, str):
-            low = value.lower()
-            return re.search(rf"(?<![0-9a-z]){re.escape(low)}(?![0-9a-z])", self.text) is not None
+            return find_bounded(self.text, value.lower()) != -1
         return orjson.dumps(value).decode().lower() in self.text
 
 

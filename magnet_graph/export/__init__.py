@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from ..errors import OptionError
 from ..types import Catalog
-from .base import Exporter, iter_jsonl
+from .base import Exporter, iter_jsonl, malformed_as_error
 from .bfcl import BFCLExporter
 from .chat import record_example
 from .llama_factory import LlamaFactoryExporter
@@ -89,10 +89,16 @@ def export_file(
     ``mix`` (a :class:`~magnet_graph.mix.MixRatio`) turns records into a mix of multi-turn,
     single-turn and irrelevance examples first (irrelevance needs ``catalog_resolver``).
     """
+    with malformed_as_error(src):
+        return _export(src, format=format, out_dir=out_dir, mix=mix, total=total, seed=seed,
+                       catalog_resolver=catalog_resolver, structured=structured)
+
+
+def _export(src, *, format, out_dir, mix, total, seed, catalog_resolver, structured) -> ExportReport:
     exporter = get_exporter(format, structured=structured)
     out = FsPath(out_dir)
     kind = detect_kind(src)
-    rows: Iterator[dict[str, Any]] = iter_jsonl(FsPath(src))
+    rows: Iterator[dict[str, Any]] = iter_jsonl(FsPath(src), require=kind)
     mix_report = None
     if kind == "pairs":
         if mix is not None:

@@ -9,6 +9,7 @@ for users who want to convert back).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path as FsPath
 from typing import Any, ClassVar, Iterable, Iterator
 
@@ -16,7 +17,7 @@ import orjson
 
 from ..errors import OptionError, RecordError
 
-__all__ = ["Exporter", "write_jsonl", "iter_jsonl", "KINDS"]
+__all__ = ["Exporter", "write_jsonl", "iter_jsonl", "malformed_as_error", "KINDS", "REQUIRED"]
 
 KINDS = ("examples", "pairs", "records")
 
@@ -32,8 +33,20 @@ def write_jsonl(path: FsPath, rows: Iterable[Any]) -> int:
     return n
 
 
-def iter_jsonl(path: FsPath) -> Iterator[dict[str, Any]]:
-    """The JSON objects of a JSONL file; :class:`RecordError` names a bad line."""
+#: Fields a line must have to be read as a record or a pair.
+REQUIRED = {
+    "records": ("seed", "toolkits", "initial_state", "tools", "path", "turns", "messages"),
+    "pairs": ("error_type", "turn", "prompt", "chosen", "rejected", "tools"),
+}
+
+
+def iter_jsonl(path: FsPath, *, require: str | None = None) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSONL file; :class:`RecordError` names a bad line.
+
+    ``require`` (``"records"`` or ``"pairs"``) also checks that each object has the fields
+    of that kind (:data:`REQUIRED`).
+    """
+    fields = REQUIRED.get(require or "", ())
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -41,10 +54,26 @@ def iter_jsonl(path: FsPath) -> Iterator[dict[str, Any]]:
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                raise RecordError(f"{path}: line {number}: not valid JSON ({exc})") from None
+                raise RecordError(f"{path}: line {number}: not valid JSON ({exc}); fix or remove the line") from None
             if not isinstance(obj, dict):
-                raise RecordError(f"{path}: line {number}: expected a JSON object")
+                raise RecordError(f"{path}: line {number}: expected a JSON object, got {type(obj).__name__}")
+            missing = [f for f in fields if f not in obj]
+            if missing:
+                what = "record of `magnet sample`" if require == "records" else "pair of `magnet distill`"
+                raise RecordError(f"{path}: line {number}: field {missing[0]} is missing; expected a {what}")
             yield obj
+
+
+@contextmanager
+def malformed_as_error(path: str | FsPath) -> Iterator[None]:
+    """Turn the errors a malformed record raises deep inside (a missing key, a wrong type)
+    into one :class:`RecordError` line naming the file."""
+    try:
+        yield
+    except (KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise RecordError(
+            f"{path}: a record or pair is malformed ({type(exc).__name__}: {exc}); check the file with `magnet verify`"
+        ) from None
 
 
 class Exporter:

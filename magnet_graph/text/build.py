@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..translate.values import humanize_param
-from .lexicon import GENERIC_PLACES, past_tense, singular
+from .lexicon import GENERIC_PLACES, singular
 from .model import Entity, Step, ToolSpec
 from .parse import Action, RawStep
 
@@ -421,7 +421,8 @@ def _finish(b: _Builder, steps: list[RawStep]) -> BuiltTools:
         has_write = any(d.entity == ent.name and d.op not in ("get", "list", "search") for d in drafts)
         reads = {d.op for d in drafts if d.entity == ent.name}
         if ent.kind == "collection":
-            if not reads & {"list", "search"} and f"list_{plural_of(ent.name)}" not in names:
+            query_search = any(d.entity == ent.name and d.op == "search" and not d.fields for d in drafts)
+            if "list" not in reads and not query_search and f"list_{plural_of(ent.name)}" not in names:
                 drafts.append(_Draft(f"list_{plural_of(ent.name)}", "list", ent.name))
             if "get" not in reads and f"get_{ent.name}" not in names:
                 drafts.append(_Draft(f"get_{ent.name}", "get", ent.name))
@@ -466,4 +467,4 @@ def _spec(d: _Draft, entities: dict[str, Entity]) -> ToolSpec:
                     spec.fields, spec.steps)
 
 
-__all__ += ["singular_phrase", "plural_of", "device_noun", "past_tense"]
+__all__ += ["singular_phrase", "plural_of", "device_noun"]

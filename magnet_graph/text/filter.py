@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,17 +155,16 @@ def task_slug(title: str, fallback: str) -> str:
     return slug(" ".join(kept), max_words=4) or fallback
 
 
-def _count_words(low: str, words) -> int:
-    n = 0
-    for w in words:
-        n += len(re.findall(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low))
-    return n
+@lru_cache(maxsize=64)
+def _words_rx(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z])")
 
 
 def _label(low: str, table: dict[str, tuple[str, ...]], default: str) -> str:
     best, best_n = default, 0
     for name, words in table.items():
-        n = _count_words(low, words)
+        n = len(_words_rx(words).findall(low))
         if n > best_n:
             best, best_n = name, n
     return best

@@ -17,12 +17,11 @@ the :class:`Style` flags.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..translate.values import format_value, humanize_param
 from .convo import Conversation
-from .lexicon import past_tense
 from .model import Rule, ToolSpec, Workflow
 from .schemas import plural_key
 from .speech import (
@@ -100,7 +99,16 @@ def _user_fields(spec: ToolSpec) -> list[str]:
 
 
 def _limit_ok(workflow: Workflow, spec: ToolSpec, name: str, value: Any) -> Any:
-    """``value`` moved inside the enforced limits on ``spec``'s parameter ``name``."""
+    """``value`` moved inside the enforced limits on ``spec``'s parameter ``name``; an enum
+    parameter gets one of its options that keeps them."""
+    options = spec.parameters.get("properties", {}).get(name, {}).get("enum")
+    if options:
+        ok = [o for o in options if _clamp(workflow, spec, name, o) == o]
+        return value if value in ok or not ok else ok[0]
+    return _clamp(workflow, spec, name, value)
+
+
+def _clamp(workflow: Workflow, spec: ToolSpec, name: str, value: Any) -> Any:
     for r in workflow.rules:
         if not (r.enforced and r.kind == "limit" and r.param == name and spec.name in r.tools and r.bound is not None):
             continue
@@ -259,7 +267,7 @@ def _goal(ctx: _Ctx, intent: Intent) -> None:
     need_sign_in = wf.signed_in and not ctx.signed_in() and ctx.sign_in_tool() is not None
     modes = []
     if intent.data.get("error"):
-        if need_sign_in:
+        if need_sign_in and _sign_in_probe(wf, spec, target) is not None:
             modes.append("sign_in")
         if pre:
             modes.append("order")
@@ -282,22 +290,12 @@ def _goal(ctx: _Ctx, intent: Intent) -> None:
     for p in pre:
         stated.update(pre_values[p])
     schemas = spec.parameters.get("properties", {})
-    if ctx.style.correction and stated:
-        key = next((k for k, v in stated.items() if isinstance(v, str) and k in schemas and "enum" not in schemas[k]),
-                   None)
-        if key is not None:
-            wrong_value = _value(key, schemas[key], rng)
-            if wrong_value != stated[key]:
-                parts.append(f"Set the {humanize_param(key)} to {format_value(wrong_value, schemas[key], name=key)}"
-                             f", sorry, no: use {format_value(stated[key], schemas[key], name=key)} instead.")
-                stated = {k: v for k, v in stated.items() if k != key}
-                conv_tags = ["pitfall"]
-            else:
-                conv_tags = []
-        else:
-            conv_tags = []
-    else:
-        conv_tags = []
+    conv_tags: list[str] = []
+    corrected = _correction(ctx, stated, schemas) if ctx.style.correction else None
+    if corrected is not None:  # pitfall: the user fixes a value in the same message
+        parts.append(corrected[1])
+        stated = {k: v for k, v in stated.items() if k != corrected[0]}
+        conv_tags.append("pitfall")
     if stated:
         all_schemas = dict(schemas)
         for p in pre:
@@ -323,6 +321,32 @@ def _goal(ctx: _Ctx, intent: Intent) -> None:
     _execute_goal(ctx, spec, values, pre, pre_values, target, mode)
 
 
+def _correction(ctx: _Ctx, stated: dict[str, Any], schemas: dict[str, Any]) -> tuple[str, str] | None:
+    """``(field, sentence)``: the user first says a wrong value for ``field``, then the right one."""
+    key = next((k for k, v in stated.items() if isinstance(v, str) and k in schemas and "enum" not in schemas[k]),
+               None)
+    if key is None:
+        return None
+    wrong = _value(key, schemas[key], ctx.rng)
+    if wrong == stated[key]:
+        return None
+    return key, (f"Set the {humanize_param(key)} to {format_value(wrong, schemas[key], name=key)}, sorry, no: "
+                 f"use {format_value(stated[key], schemas[key], name=key)} instead.")
+
+
+def _needs_sign_in(wf: Workflow, name: str) -> bool:
+    return any(r.enforced and r.kind == "precondition" and r.requires and name in r.tools
+               and wf.tool(r.requires).op == "sign_in" for r in wf.rules)
+
+
+def _sign_in_probe(wf: Workflow, spec: ToolSpec, target: tuple[str, str] | None) -> ToolSpec | None:
+    """The tool the assistant tries before signing in (it must fail on the sign-in rule)."""
+    if target is None and _needs_sign_in(wf, spec.name):
+        return spec
+    return next((t for t in wf.tools if t.op in ("list", "get") and not t.required and not t.extra
+                 and _needs_sign_in(wf, t.name)), None)
+
+
 def _execute_goal(ctx: _Ctx, spec: ToolSpec, values: dict[str, Any], pre: list[str],
                   pre_values: dict[str, dict[str, Any]], target: tuple[str, str] | None, mode: str | None) -> None:
     wf, conv = ctx.wf, ctx.conv
@@ -332,23 +356,17 @@ def _execute_goal(ctx: _Ctx, spec: ToolSpec, values: dict[str, Any], pre: list[s
     acc = ctx.state.get("account", {})
     creds = {"username": acc.get("username"), "password": acc.get("password")}
     if signer is not None and wf.signed_in and not ctx.signed_in():
-        if mode == "sign_in":
-            first = (spec.name, {**values}) if target is None else None
-            if first is None:
-                lookup = next((t for t in wf.tools if t.entity == spec.entity and t.op in ("list", "get")
-                               and not t.required), None) or spec
-                first = (lookup.name, {} if lookup is not spec else dict(values))
+        probe = _sign_in_probe(wf, spec, target) if mode == "sign_in" else None
+        if probe is not None:  # act first, fail on the sign-in rule, sign in, try again
+            first = (probe.name, dict(values) if probe is spec else {})
             out = conv.call(*first)
-            if out.error is not None:
-                notes.append(f"My first try failed ({out.error}), so I signed you in and tried again.")
-                conv.tag("error_recovery")
-                conv.call(signer.name, creds)
-                if first[0] == spec.name:
-                    target_args = dict(values)
-                    result = conv.call(spec.name, target_args)
-                    _finish_goal(ctx, spec, result, notes)
-                    return
-                conv.call(*first)
+            notes.append(f"My first try failed ({out.error}), so I signed you in and tried again.")
+            conv.tag("error_recovery")
+            conv.call(signer.name, creds)
+            if probe is spec:
+                _finish_goal(ctx, spec, conv.call(spec.name, dict(values)), notes)
+                return
+            conv.call(*first)
         else:
             conv.call(signer.name, creds)
     args = dict(values)
@@ -420,7 +438,8 @@ def _revert(ctx: _Ctx, intent: Intent) -> None:
     wf, conv, rng = ctx.wf, ctx.conv, ctx.rng
     spec = wf.tool(intent.data["tool"])
     now = ctx.state["tables"].get(spec.entity, {})
-    fields = [f for f in _revertible(spec) if f in ctx.before and ctx.before.get(f) != now.get(f)]
+    fields = [f for f in _revertible(spec) if f in ctx.before and ctx.before.get(f) != now.get(f)
+              and _limit_ok(wf, spec, f, ctx.before[f]) == ctx.before[f]]
     if not fields:
         return
     f = fields[rng.randrange(len(fields))]
@@ -523,5 +542,3 @@ def render(workflow: Workflow, conv: Conversation, intents: list[Intent], *, rng
     for intent in intents:
         handlers[intent.kind](ctx, intent)
 
-
-__all__ += ["replace", "past_tense", "_Ctx"]

@@ -127,7 +127,14 @@ def _read_file(path: Path, shown: str, *, max_bytes: int) -> tuple[list[SourceTe
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], [_problem(shown, "binary", f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")]
-    if path.suffix.lower() == ".jsonl":
+    if path.suffix.lower() == ".json":  # a JSON array of {"text": ...} objects, or JSON Lines
+        try:
+            doc = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            doc = None
+        if isinstance(doc, list):
+            text = "\n".join(orjson.dumps(x).decode() for x in doc)
+    if path.suffix.lower() in (".jsonl", ".json"):
         return _read_jsonl(text, shown, path.stem)
     return [SourceText(shown, shown, text)], []
 

@@ -80,12 +80,19 @@ def _numbers(text: str) -> set[float]:
 
 
 def _said(value: str, text: str) -> bool:
-    """``value`` written in ``text`` as whole words (case-insensitive)."""
+    """``value`` written in ``text`` (lower-case) as whole words, case-insensitive."""
     v = value.strip().lower()
     if not v:
         return False
-    pattern = (r"(?<![a-z0-9])" if v[0].isalnum() else "") + re.escape(v) + (r"(?![a-z0-9])" if v[-1].isalnum() else "")
-    return re.search(pattern, text) is not None
+    start = text.find(v)
+    while start != -1:
+        end = start + len(v)
+        before_ok = not v[0].isalnum() or start == 0 or not text[start - 1].isalnum()
+        after_ok = not v[-1].isalnum() or end == len(text) or not text[end].isalnum()
+        if before_ok and after_ok:
+            return True
+        start = text.find(v, start + 1)
+    return False
 
 
 def _recovered(record: dict) -> set[str]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .filter import lead_verb, split_sentences, strip_lead
-from .lexicon import COMMIT_WORDS, DETERMINERS, FIELD_NOUNS, PREPOSITIONS, STOP_ADJECTIVES, UI_NOUNS, VERB_CLASSES, VERBS
+from .lexicon import COMMIT_WORDS, DETERMINERS, FIELD_NOUNS, PREPOSITIONS, STOP_ADJECTIVES, UI_NOUNS, VERB_CLASSES
 
 __all__ = ["Action", "RawStep", "RawRule", "parse_procedure", "find_rules", "object_words", "clauses"]
 

@@ -235,7 +235,12 @@ def run_extract(inputs: Sequence[str | Path], out_dir: str | Path, *, config: Ex
                 for k in range(config.conversations_per_text):
                     seed = derive_seed(config.seed, "conversation", seg.id, k)
                     before = llm.calls if llm is not None else 0
-                    record = _conversation(wf, catalog, seed=seed, slot=slot, config=config, report=report, llm=llm)
+                    try:
+                        record = _conversation(wf, catalog, seed=seed, slot=slot, config=config, report=report,
+                                               llm=llm)
+                    except Exception as exc:  # one odd workflow must not stop the run: counted, with its cause
+                        report.drop("ground", "internal_error", f"{seg.id}: {type(exc).__name__}: {exc}")
+                        record = None
                     if record is not None and llm is not None:
                         record["provenance"]["llm_calls"] = llm.calls - before
                     slot += 1
@@ -261,6 +266,9 @@ def _extract(seg: Segment, rel: Relevance, llm: Any, report: ExtractReport, take
             wf = extract_workflow(seg, rel, taken_tools=taken_tools, taken_tasks=taken_tasks)
     except ExtractError as exc:
         report.drop("extract", exc.reason, str(exc))
+        return None
+    except Exception as exc:  # a text the extractor cannot read: counted, with its cause
+        report.drop("extract", "internal_error", f"{seg.id}: {type(exc).__name__}: {exc}")
         return None
     wf = with_companions(wf, taken_tools)
     report.stage("extract", out=1)

@@ -12,7 +12,6 @@ import re
 from typing import Any, Mapping, Sequence
 
 from ..translate.values import format_value, humanize_param, join_words
-from .lexicon import past_tense
 from .model import Rule, ToolSpec, Workflow
 from .schemas import plural_key
 
@@ -30,10 +29,6 @@ CAPABILITIES = (
 )
 _OPENERS = ("Hi!", "Hello.", "Hey there.", "Good morning.", "")
 _THANKS = ("Thanks!", "Thank you.", "Great, thanks.", "Perfect.")
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
 
 
 def task_phrase(workflow: Workflow) -> str:
@@ -189,4 +184,4 @@ def thanks(rng: random.Random) -> str:
     return rng.choice(_THANKS)
 
 
-__all__ += ["opener", "thanks", "past_tense", "_cap"]
+__all__ += ["opener", "thanks"]

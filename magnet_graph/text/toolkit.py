@@ -284,7 +284,10 @@ class ExtractedToolkit(Toolkit):
         e = self._entity(spec)
         status = past_tense(spec.verb or "run")
         fields = self._fields(spec, args)
-        table = self.data["tables"].setdefault(e.name, {})
+        if e.kind == "singleton":
+            table = self.data["tables"].setdefault(e.name, {})
+        else:  # a machine that is also a record type keeps its running state apart from the records
+            table = self.data.setdefault("machines", {}).setdefault(e.name, {})
         table.update(fields)
         table["status"] = status
         return {"status": status, "action": spec.name.replace("_", " ")} | fields
