@@ -727,13 +727,15 @@ def verify_file(
     catalog_resolver: Callable[[Sequence[str]], Catalog],
     replay: bool = True,
     max_failures: int | None = None,
+    checker: Callable[..., list[str]] | None = None,
 ) -> VerifyReport:
     """Verify every line of a JSONL file of records; never raises for a bad line.
 
     ``catalog_resolver(ids)`` returns the catalog for a record's ``catalogs`` ids (called
     once per distinct ids). A line that is not a JSON object is a ``json`` failure with its
     line number. A :class:`MagnetError` from the resolver stops the run as a
-    :class:`RecordError` naming the file and line.
+    :class:`RecordError` naming the file and line. ``checker(record, catalog, replay=...)``
+    replaces :func:`verify_record` (``magnet extract`` output adds its own checks).
     """
     report = VerifyReport(str(path))
     catalogs: dict[tuple[str, ...], Catalog] = {}
@@ -752,7 +754,7 @@ def verify_file(
                 report.add(number, None, [reason], keep=max_failures)
                 continue
             record_id = record.get("id") if isinstance(record.get("id"), str) else None
-            failures = _verify_line(record, number, path, catalogs, catalog_resolver, replay)
+            failures = _verify_line(record, number, path, catalogs, catalog_resolver, replay, checker or verify_record)
             report.add(number, record_id, failures, keep=max_failures)
     return report
 
@@ -764,6 +766,7 @@ def _verify_line(
     catalogs: dict[tuple[str, ...], Catalog],
     resolver: Callable[[Sequence[str]], Catalog],
     replay: bool,
+    checker: Callable[..., list[str]],
 ) -> list[str]:
     ids = record.get("catalogs")
     if not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
@@ -777,7 +780,7 @@ def _verify_line(
             raise RecordError(f"{path}: line {number}: cannot load catalog {list(key)}: {exc}") from exc
     failures = [] if "id" in record else ["record: missing field id"]
     try:
-        failures.extend(verify_record(record, catalog, replay=replay))
+        failures.extend(checker(record, catalog, replay=replay))
     except Exception as exc:  # a malformed record must become a reason, not a crash of the whole file
         failures.append(f"record: could not be checked ({type(exc).__name__}: {exc})")
     return failures

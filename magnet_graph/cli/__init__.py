@@ -14,7 +14,7 @@ import click
 from .. import __version__
 from ..errors import MagnetError
 
-_COMMANDS = ("catalog", "graph", "sample", "verify", "distill", "export", "stats", "audit")
+_COMMANDS = ("catalog", "graph", "sample", "verify", "distill", "export", "stats", "audit", "extract")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -8,13 +8,14 @@ __all__ = ["command", "FORMAT_NAMES"]
 
 
 #: The names of ``magnet_graph.export.FORMATS``, here so the CLI starts without importing it.
-FORMAT_NAMES = ("openai", "trl-sft", "trl-dpo", "sharegpt", "hermes", "llama-factory", "bfcl")
+FORMAT_NAMES = ("openai", "trl-sft", "trl-dpo", "sharegpt", "hermes", "llama-factory", "bfcl", "synthesizer")
 
 
 @click.command("export")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True))
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMAT_NAMES),
-              help="openai, trl-sft, trl-dpo (pairs), sharegpt, hermes, llama-factory, bfcl.")
+              help="openai, trl-sft, trl-dpo (pairs), sharegpt, hermes, llama-factory, bfcl, "
+              "synthesizer (FILE is a `magnet extract` output folder).")
 @click.option("-o", "--out", "out_dir", required=True, metavar="DIR", help="Folder to write the files into.")
 @click.option("--mix", "mix_text", default=None, metavar="SPEC",
               help="Mix records into multi-turn, single-turn and irrelevance examples, e.g. "
@@ -31,7 +32,25 @@ def command(file, fmt, out_dir, mix_text, total, catalogs, seed, structured):
       magnet export data.jsonl --format trl-sft -o out/ --mix default
       magnet export pairs.jsonl --format trl-dpo -o out/
       magnet export data.jsonl --format bfcl -o bfcl/
+      magnet export extracted/ --format synthesizer -o synth/
     """
+    import pathlib
+
+    from ..errors import OptionError
+
+    if fmt == "synthesizer":
+        from ..text import export_synthesizer
+
+        if not pathlib.Path(file).is_dir():
+            raise OptionError(f"--format synthesizer: {file} is not a folder; pass the -o folder of `magnet extract`")
+        out = pathlib.Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        n = export_synthesizer(file, out / "synthesizer.jsonl")
+        click.echo(f"magnet export: {n} (text -> tools + conversation) pairs as synthesizer")
+        click.echo(f"  {out / 'synthesizer.jsonl'}")
+        return
+    if pathlib.Path(file).is_dir():
+        raise OptionError(f"{file} is a folder; pass a JSONL file of records or pairs (folders only with --format synthesizer)")
     from ..export import export_file
     from ..mix import MixRatio
     from .verify import catalog_resolver

@@ -68,6 +68,22 @@ def _print_report(report: VerifyReport) -> None:
             click.echo(f"  {code:<{width}}  {n}")
 
 
+def _extract_dir(file: str):
+    """The `magnet extract` output folder FILE belongs to, or ``None``."""
+    import pathlib
+
+    folder = pathlib.Path(file).resolve().parent
+    return folder if (folder / "workflows.jsonl").is_file() and (folder / "catalog").is_dir() else None
+
+
+def _task_of(ids) -> str:
+    """``file:<task>.json@<hash>`` -> ``<task>`` (the workflow an extracted catalog came from)."""
+    for i in ids:
+        if i.startswith("file:") and ".json@" in i:
+            return i[5:].split(".json@", 1)[0]
+    raise MagnetError(f"catalog ids {list(ids)} do not name an extracted workflow; pass --catalog")
+
+
 @click.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option(
@@ -93,8 +109,18 @@ def command(file: str, catalogs: tuple[str, ...], no_replay: bool, max_errors: i
     catalogs cannot be read.
     """
     try:
-        resolver = catalog_resolver(catalogs)
-        report = verify_file(file, catalog_resolver=resolver, replay=not no_replay, max_failures=max_errors)
+        extract_dir = _extract_dir(file) if not catalogs else None
+        if extract_dir is not None:  # conversations of `magnet extract`: its catalogs and checks
+            from ..text import extracted_catalog, validate_record
+
+            def resolver(ids):
+                return extracted_catalog(extract_dir, _task_of(ids))
+
+            checker = validate_record
+        else:
+            resolver, checker = catalog_resolver(catalogs), None
+        report = verify_file(file, catalog_resolver=resolver, replay=not no_replay, max_failures=max_errors,
+                             checker=checker)
     except MagnetError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
