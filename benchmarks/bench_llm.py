@@ -141,16 +141,17 @@ def transport_run(url: str, *, concurrency: int, per_task: int, transport: str =
         for i in range(per_task):
             await backend._complete(messages + [{"role": "user", "content": f"{k}/{i}"}], None)
 
-    async def main() -> None:
+    async def main() -> tuple[float, float]:
         await backend._complete(messages, None)  # warm up: connection, imports
         t0, c0 = time.perf_counter(), time.process_time()
         await asyncio.gather(*(task(k) for k in range(concurrency)))
-        main.wall, main.cpu = time.perf_counter() - t0, time.process_time() - c0  # type: ignore[attr-defined]
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         await backend.aclose()
+        return wall, cpu
 
-    asyncio.run(main())
+    wall, cpu = asyncio.run(main())
     n = concurrency * per_task
-    return {"requests": n, "wall_s": main.wall, "cpu_ms_per_call": 1000 * main.cpu / n, "rate": n / main.wall}  # type: ignore[attr-defined]
+    return {"requests": n, "wall_s": wall, "cpu_ms_per_call": 1000 * cpu / n, "rate": n / wall}
 
 
 def engine_run(url: str, *, concurrency: int, n: int, seed: int = 1) -> dict[str, Any]:
@@ -194,15 +195,34 @@ def engine_run(url: str, *, concurrency: int, n: int, seed: int = 1) -> dict[str
     }  # fmt: skip
 
 
+def _first_try_calls(record: dict[str, Any]) -> int:
+    """LLM calls of the accepted attempt had every reply been usable at once: per miss turn a
+    request and a reply; per other turn a request (or follow-up), one call per batch of tool
+    calls plus the one that ends the batches, and a summary."""
+    calls = 0
+    for t in record["turns"]:
+        if t["kind"] != "normal":
+            calls += 2
+            continue
+        start, end = t["messages"]
+        batches = sum(1 for m in record["messages"][start:end] if m["role"] == "assistant" and m.get("tool_calls"))
+        calls += 1 + batches + 1 + 1
+    return calls
+
+
 def recipe(records: list[dict[str, Any]]) -> dict[str, float]:
-    """LLM calls per accepted conversation, ours and the paper's recipe."""
+    """LLM calls per accepted conversation: ours (all attempts of the slot, and the accepted
+    attempt alone at its best) against the paper's recipe (back per turn, forth per function,
+    nested judge per insert)."""
     n = max(len(records), 1)
     ours = sum(r["provenance"]["llm_calls"] for r in records) / n
+    first_try = sum(_first_try_calls(r) for r in records) / n
     turns = sum(len(r["turns"]) for r in records) / n
     funcs = sum(len(t["calls"]) for r in records for t in r["turns"]) / n
     inserts = sum(tag.startswith("insert") for r in records for t in r["path"] for tag in t["tags"]) / n
     paper = turns + funcs + inserts
-    return {"ours_per_conversation": ours, "paper_recipe_per_conversation": paper, "ratio": ours / paper if paper else 0.0,
+    return {"ours_per_conversation": ours, "ours_accepted_attempt_first_try": first_try,
+            "paper_recipe_per_conversation": paper, "ratio": ours / paper if paper else 0.0,
             "turns": turns, "functions": funcs, "inserts": inserts}  # fmt: skip
 
 
@@ -227,7 +247,7 @@ def main() -> None:
     all_records: list[dict[str, Any]] = []
     with Server(LATENCY, "smart") as url:
         for c in CONCURRENCY:
-            n = max(2, int(scale * {1: 2, 8: 16, 32: 64, 128: 256}[c]))
+            n = max(2, int(scale * {1: 3, 8: 32, 32: 96, 128: 384}[c]))
             r = engine_run(url, concurrency=c, n=n)
             all_records += r.pop("records")
             ideal = c / LATENCY
@@ -262,8 +282,9 @@ def _print(results: dict[str, Any]) -> None:
     print(f"overhead per call (client CPU): transport {o['transport_http_ms']:.3f} ms (litellm client "
           f"{o['transport_litellm_ms']:.2f} ms), whole engine {o['engine_ms']:.3f} ms")  # fmt: skip
     r = results["recipe"]
-    print(f"LLM calls per accepted conversation: {r['ours_per_conversation']:.1f} vs the paper's recipe "
-          f"{r['paper_recipe_per_conversation']:.1f} (x{r['ratio']:.2f})")  # fmt: skip
+    print(f"LLM calls per accepted conversation: {r['ours_per_conversation']:.1f} (accepted attempt at first try: "
+          f"{r['ours_accepted_attempt_first_try']:.1f}) vs the paper's recipe {r['paper_recipe_per_conversation']:.1f} "
+          f"(x{r['ratio']:.2f})")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -248,6 +248,10 @@ class Environment:
     (or ``{}``). ``self.initial_state`` keeps a copy of what was loaded. Toolkits without
     a binding are simulated.
 
+    Each initial state is serialized once; the toolkit instance parses its own copy from
+    those bytes, ``initial_state`` is parsed on first access, and :meth:`restart` builds a
+    fresh environment from them without serializing again.
+
     >>> from magnet_graph.types import Catalog, Tool
     >>> cat = Catalog("demo", (Tool(name="get_time", returns={"type": "object",
     ...     "properties": {"city": {"type": "string"}}}),))
@@ -267,7 +271,8 @@ class Environment:
         self.catalog = catalog
         self.toolkits: tuple[str, ...] = tuple(dict.fromkeys(toolkits))
         self.seed = int(seed)
-        self.initial_state: dict[str, Any] = {}
+        self._blobs: dict[str, bytes] = {}  # toolkit -> its initial state as JSON
+        self._initial: dict[str, Any] | None = None
         self._instances: dict[str, Any] = {}
         self._methods: dict[str, Callable[..., Any]] = {}
         self._simulated: list[Any] = []  # outputs of simulated calls, for candidates()
@@ -278,10 +283,35 @@ class Environment:
                 continue
             state = self._load_state(name, binding, given)
             try:
-                self.initial_state[name] = copy_state(dict(state))
+                blob = orjson.dumps(state if type(state) is dict else dict(state), option=orjson.OPT_NON_STR_KEYS)
             except TypeError as exc:
                 raise ExecutionError(f"toolkit {name!r}: the initial state is not plain JSON data: {exc}") from exc
-            self._instances[name] = self._instantiate(name, binding.cls, state, self.initial_state[name])
+            self._blobs[name] = blob
+            self._instances[name] = self._instantiate(name, binding.cls, blob)
+
+    @property
+    def initial_state(self) -> dict[str, Any]:
+        """A copy of the initial state of every executable toolkit (toolkit -> state)."""
+        if self._initial is None:
+            self._initial = {name: orjson.loads(blob) for name, blob in self._blobs.items()}
+        return self._initial
+
+    @property
+    def executable(self) -> tuple[str, ...]:
+        """The involved toolkits that run real code (the others are simulated)."""
+        return tuple(self._instances)
+
+    def restart(self) -> "Environment":
+        """A new environment in this one's initial state: same catalog, toolkits and seed,
+        no calls made (what ``Environment(..., initial_state=self.initial_state)`` gives)."""
+        env = Environment.__new__(Environment)
+        env.catalog, env.toolkits, env.seed = self.catalog, self.toolkits, self.seed
+        env._blobs, env._initial = self._blobs, None  # the bytes are never changed: shared
+        env._methods, env._simulated = {}, []
+        env._instances = {
+            name: self._instantiate(name, self.catalog.bindings[name].cls, blob) for name, blob in self._blobs.items()
+        }
+        return env
 
     def _load_state(self, name: str, binding: Binding, given: Mapping[str, Any]) -> Mapping[str, Any]:
         """The initial state of toolkit ``name``: given, else seeded factory, else default."""
@@ -300,15 +330,13 @@ class Environment:
         return state
 
     @staticmethod
-    def _instantiate(name: str, cls: type, given: Mapping[str, Any], loaded: dict[str, Any]) -> Any:
-        """One instance of ``cls`` holding the state ``loaded`` (a copy of ``given``).
-
-        A Toolkit copies ``given`` itself; a plain class gets its own copy of ``loaded``."""
+    def _instantiate(name: str, cls: type, blob: bytes) -> Any:
+        """One instance of ``cls`` holding its own copy of the state serialized in ``blob``."""
         try:
             mode = _init_mode(cls)
             if mode == "toolkit":
-                return cls(given)
-            state = copy_state(loaded)
+                return cls.from_json(blob)
+            state = orjson.loads(blob)
             if mode == "load_scenario":
                 obj = cls()
                 obj._load_scenario(state)

@@ -458,13 +458,15 @@ async def _run_async(todo: list[int], work: _Work, writer: _Writer, report: RunR
     """Many slots at once (LLM backends); records are still written in slot order.
 
     At most ``concurrency * 5/4 + 1`` conversations run (a few more than the requests allowed in
-    flight, so the limiter never idles while a conversation does its own work), and at most
-    ``4 * concurrency + 16`` finished records wait for an earlier, slower slot.
+    flight, so the limiter never idles while a conversation does its own work). Finished
+    records wait for every earlier slot: a slot that needs many attempts can take ten times
+    as long as the others, so up to ``max(1024, 16 * concurrency)`` slots may run ahead of
+    the oldest unwritten one (tens of MB of records) before new starts pause.
     """
     backend = work.backend
     limit = max(1, work.config.concurrency)
     running_cap = limit + limit // 4 + 1
-    ahead_cap = 4 * limit + 16
+    ahead_cap = max(1024, 16 * limit)
     results: dict[int, Any] = {}
     pending: set[asyncio.Task] = set()
     next_start = next_write = 0

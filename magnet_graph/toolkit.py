@@ -62,6 +62,19 @@ class Toolkit:
     def __init__(self, state: Mapping[str, Any] | None = None):
         self.data: dict[str, Any] = copy_state(dict(state) if state is not None else self.default_state())
 
+    @classmethod
+    def from_json(cls, blob: bytes) -> "Toolkit":
+        """An instance whose state is parsed from the JSON object ``blob``.
+
+        The same as ``cls(orjson.loads(blob))``, minus the copy ``__init__`` makes (the
+        parsed state is already private) when the subclass keeps the base ``__init__``.
+        """
+        if cls.__init__ is not Toolkit.__init__:
+            return cls(orjson.loads(blob))
+        obj = cls.__new__(cls)
+        obj.data = orjson.loads(blob)
+        return obj
+
     # -- state ---------------------------------------------------------------------------
     @classmethod
     def name(cls) -> str:
@@ -83,27 +96,58 @@ class Toolkit:
 
     # -- values the offline translator may use --------------------------------------------
     def candidates(self, tool: str, param: str) -> list[Any]:
-        """Values of ``param`` that exist in the current state (default: scan ``self.data``)."""
+        """Values of ``param`` that exist in the current state (default: scan ``self.data``).
+
+        The scan walks the state depth first and keeps, in the order met, each distinct
+        scalar (string or number) stored under a key that matches the parameter name
+        (``booking_id`` matches ``booking_id`` and ``id`` inside a booking).
+        """
         want = norm_name(param)
+        matched = _MATCHED.get(want)
+        if matched is None:
+            if len(_MATCHED) >= 4096:
+                _MATCHED.clear()
+            matched = _MATCHED[want] = {}
         found: list[Any] = []
-        seen: set[str] = set()
-
-        def visit(node: Any, key: str | None) -> None:
-            if isinstance(node, dict):
-                for k, v in node.items():
-                    nk = norm_name(str(k))
-                    if isinstance(v, (str, int, float)) and not isinstance(v, bool) and _key_matches(nk, want):
-                        marker = repr(v)
-                        if marker not in seen:
-                            seen.add(marker)
-                            found.append(v)
-                    visit(v, nk)
-            elif isinstance(node, list):
-                for item in node:
-                    visit(item, key)
-
-        visit(self.data, None)
+        _collect(self.data, want, matched, found, set())
         return found
+
+
+# norm_name(param) -> {state key: whether it matches}; keys repeat across states and calls
+_MATCHED: dict[str, dict[str, bool]] = {}
+
+
+def _collect(node: Any, want: str, matched: dict[str, bool], found: list[Any], seen: set[Any]) -> None:
+    """Append to ``found`` the scalars under matching keys in ``node`` (depth first).
+
+    ``seen`` holds strings by value and other scalars by ``repr`` (kept as a 1-tuple so that
+    ``1`` and ``"1"`` stay distinct), so each value is kept once, at its first occurrence.
+    """
+    if isinstance(node, dict):
+        for k, v in node.items():
+            t = type(v)
+            if t is dict or t is list:
+                _collect(v, want, matched, found, seen)
+                continue
+            if not (t is str or t is int or t is float):
+                if not isinstance(v, (str, int, float)) or isinstance(v, bool):
+                    _collect(v, want, matched, found, seen)  # dict/list subclasses; a no-op otherwise
+                    continue
+            if type(k) is str:
+                ok = matched.get(k)
+                if ok is None:
+                    ok = matched[k] = _key_matches(norm_name(k), want)
+            else:
+                ok = _key_matches(norm_name(str(k)), want)
+            if ok:
+                marker = v if t is str else (repr(v),)
+                if marker not in seen:
+                    seen.add(marker)
+                    found.append(v)
+    elif isinstance(node, list):
+        for item in node:
+            if isinstance(item, (dict, list)):
+                _collect(item, want, matched, found, seen)
 
 
 def _key_matches(key: str, want: str) -> bool:

@@ -453,46 +453,68 @@ def _as_number(text: str) -> float | None:
 
 
 class _Sources:
-    """What a call may take its argument values from: user text and earlier outputs."""
+    """What a call may take its argument values from: user text and earlier outputs.
 
-    __slots__ = ("text", "user_numbers", "strings", "numbers")
+    Outputs are indexed lazily: only when a value is not found in the user text nor in
+    the outputs indexed so far (most values are stated by the user, and the last turn's
+    outputs feed nothing).
+    """
+
+    __slots__ = ("text", "user_numbers", "strings", "numbers", "pending")
 
     def __init__(self) -> None:
         self.text = ""  # lower-cased user messages so far
         self.user_numbers: set[float] = set()
         self.strings: set[str] = set()
         self.numbers: set[float] = set()
+        self.pending: list[Any] = []  # outputs added but not indexed yet
 
     def add_user(self, text: str) -> None:
         self.text += "\n" + text.lower()
         self.user_numbers.update(_numbers_in(text))
 
     def add_output(self, value: Any) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                self.strings.add(str(k))
-                self.add_output(v)
-        elif isinstance(value, list):
-            for v in value:
-                self.add_output(v)
-        elif isinstance(value, str):
-            self.strings.add(value)
-            number = _as_number(value)
-            if number is not None:
-                self.numbers.add(number)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            self.numbers.add(float(value))
-            self.strings.add(str(value))
-            if isinstance(value, float) and value.is_integer():
-                self.strings.add(str(int(value)))
+        self.pending.append(value)
+
+    def _index(self) -> None:
+        """Add every key, string and number of the pending outputs to the sets."""
+        strings, numbers = self.strings, self.numbers
+        stack, self.pending = self.pending, []
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    strings.add(str(k))
+                    stack.append(v)
+            elif isinstance(value, list):
+                stack.extend(value)
+            elif isinstance(value, str):
+                strings.add(value)
+                number = _as_number(value)
+                if number is not None:
+                    numbers.add(number)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                numbers.add(float(value))
+                strings.add(str(value))
+                if isinstance(value, float) and value.is_integer():
+                    strings.add(str(int(value)))
 
     def has_string(self, value: str) -> bool:
-        return value in self.strings or value.lower() in self.text
+        if value in self.strings or value.lower() in self.text:
+            return True
+        if not self.pending:
+            return False
+        self._index()
+        return value in self.strings
 
     def has_number(self, value: float) -> bool:
         x = float(value)
         if x in self.user_numbers or x in self.numbers:
             return True
+        if self.pending:
+            self._index()
+            if x in self.numbers:
+                return True
         return any(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9) for y in (*self.user_numbers, *self.numbers))
 
 
@@ -541,45 +563,55 @@ def _sub_schema(schema: Any, root: Any, key: str | int) -> Any:
     return {}
 
 
-def _ungrounded(value: Any, schema: Any, root: Any, where: str, src: _Sources) -> Iterator[tuple[str, Any]]:
-    """(argument path, value) of every leaf of ``value`` that nothing grounds."""
+_FIXED_KEYS = frozenset({"$ref", "enum", "const", "default", "anyOf", "oneOf", "allOf"})
+
+
+def _ungrounded(value: Any, schema: Any, root: Any, where: str, src: _Sources, out: list[tuple[str, Any]]) -> None:
+    """Append to ``out`` (argument path, value) of every leaf of ``value`` that nothing grounds."""
     if value is None or isinstance(value, bool):
         return
-    if any(json_equal(value, fixed) for fixed in _fixed_values(schema, root)):
+    if (
+        isinstance(schema, dict)
+        and not _FIXED_KEYS.isdisjoint(schema)
+        and any(json_equal(value, fixed) for fixed in _fixed_values(schema, root))
+    ):
         return
-    if isinstance(value, dict):
+    if isinstance(value, str):
+        if not src.has_string(value):
+            out.append((where, value))
+    elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _ungrounded(v, _sub_schema(schema, root, k), root, f"{where}.{k}", src)
+            _ungrounded(v, _sub_schema(schema, root, k), root, f"{where}.{k}", src, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _ungrounded(v, _sub_schema(schema, root, i), root, f"{where}[{i}]", src)
-    elif isinstance(value, str):
-        if not src.has_string(value):
-            yield where, value
+            _ungrounded(v, _sub_schema(schema, root, i), root, f"{where}[{i}]", src, out)
     elif isinstance(value, (int, float)):
         if not src.has_number(value):
-            yield where, value
+            out.append((where, value))
     else:
-        yield where, value
+        out.append((where, value))
 
 
 def _check_grounding(record: dict, catalog: Catalog, users: list[list[str]]) -> list[str]:
     out: list[str] = []
     src = _Sources()
+    leaves: list[tuple[str, Any]] = []
     for turn, texts in zip(record["turns"], users):
         t = turn["index"]
         for text in texts:
             src.add_user(text)
         for call in turn.get("calls", []):
             name = call["name"]
-            params = catalog.by_name[name].parameters if name in catalog else {}
+            tool = catalog.by_name.get(name)
+            params = tool.parameters if tool is not None else {}
             for arg, value in call["arguments"].items():
-                schema = _sub_schema(params, params, arg)
-                for where, leaf in _ungrounded(value, schema, params, arg, src):
-                    out.append(
-                        f"grounding: turn {t} call {name} argument {where}={_short(leaf)} "
-                        "is not stated by the user nor in an earlier output"
-                    )
+                _ungrounded(value, _sub_schema(params, params, arg), params, arg, src, leaves)
+            for where, leaf in leaves:
+                out.append(
+                    f"grounding: turn {t} call {name} argument {where}={_short(leaf)} "
+                    "is not stated by the user nor in an earlier output"
+                )
+            leaves.clear()
             src.add_output(call.get("output"))
     return out
 
@@ -613,7 +645,7 @@ def _check_replay(record: dict, catalog: Catalog) -> list[str]:
         env = Environment(catalog, record["toolkits"], seed=record["seed"], initial_state=initial)
     except MagnetError as exc:
         return [f"replay: cannot set up the environment: {exc}"]
-    for name in sorted(set(env.initial_state) - set(initial)):
+    for name in sorted(set(env.executable) - set(initial)):
         out.append(f"replay: initial_state has no entry for executable toolkit {name}")
     for t, call in _iter_calls(record):
         name = call["name"]

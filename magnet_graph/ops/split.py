@@ -19,7 +19,7 @@ def split(path: Path, *, p_miss_func: float = 0.5, rng: random.Random | int) -> 
     ``p_miss_func``) or ``"miss_param"``; it refers to the turn right after it (whose
     function, or one of its required values, is missing at first). The target turn is
     uniform among the function-bearing turns not already preceded by a miss turn (index 0
-    allowed). Every ``source`` pointing at or after the insertion point is shifted by one.
+    allowed), preferring turns that are not merges of independent calls. Every ``source`` pointing at or after the insertion point is shifted by one.
     A path with no such turn is returned unchanged.
 
     >>> import random
@@ -34,15 +34,14 @@ def split(path: Path, *, p_miss_func: float = 0.5, rng: random.Random | int) -> 
 def _split(path: Path, p_miss_func: float, rnd: Any) -> Path:
     """:func:`split` without argument checks (``rnd`` is ``rng.random``)."""
     turns = path.turns
-    if all(t.funcs for t in turns):  # the common case: no miss turn yet
-        if not turns:
-            return path
-        k = int(rnd() * len(turns))
-    else:
-        cands = [i for i, t in enumerate(turns) if t.funcs and (i == 0 or turns[i - 1].funcs)]
-        if not cands:
-            return path
-        k = cands[int(rnd() * len(cands))]
+    cands = [i for i, t in enumerate(turns) if t.funcs and (i == 0 or turns[i - 1].funcs)]
+    if not cands:
+        return path
+    # a merged turn asks for independent calls, some of which could run without the missing
+    # tool or value; its miss turn would teach doing nothing, so prefer unmerged targets
+    whole = [i for i in cands if "merge" not in turns[i].tags]
+    pool = whole or cands
+    k = pool[int(rnd() * len(pool))]
     miss = MISS_FUNC_TURN if rnd() < p_miss_func else MISS_PARAM_TURN
     tail = [t if t.source is None or t.source < k else Turn(t.funcs, t.tags, t.source + 1) for t in turns[k:]]
     return Path(turns[:k] + (miss,) + tuple(tail), path.seed)

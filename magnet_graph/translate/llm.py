@@ -411,6 +411,7 @@ class LiteLLMBackend:
         self._http: Any = None  # aiohttp session of the current event loop
         self._http_loop: Any = None
         self._closer: Any = None
+        self._target: tuple[str, dict[str, str], str, str | None] | None = None
         self.calls = 0
         self.prompt_tokens = 0
         self.completion_tokens = 0
@@ -612,8 +613,10 @@ class LiteLLMBackend:
         if self._http is None or self._http_loop is not loop or self._http.closed:
             import aiohttp
 
+            # trust_env=False: with it aiohttp looks up netrc and the proxy in a thread on every
+            # request (2 thread hops, ~0.5 ms); the proxy is looked up once in _http_target.
             self._http = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300), trust_env=True,
+                connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=300), trust_env=False,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             )  # fmt: skip
             self._http_loop = loop
@@ -621,26 +624,37 @@ class LiteLLMBackend:
             await self._closer.__anext__()
         return self._http
 
-    def _http_target(self) -> tuple[str, dict[str, str], str]:
-        base = self.api_base or os.environ.get("OPENAI_API_BASE") or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-        headers = {"Content-Type": "application/json"}
-        key = self._api_key or os.environ.get("OPENAI_API_KEY")
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        model = self.model.split("/", 1)[1] if self.model.startswith("openai/") else self.model
-        return base.rstrip("/") + "/chat/completions", headers, model
+    def _http_target(self) -> tuple[str, dict[str, str], str, str | None]:
+        """(URL, headers, model name, proxy) of the direct transport; worked out once."""
+        if self._target is None:
+            from aiohttp.helpers import get_env_proxy_for_url
+            from yarl import URL
+
+            base = self.api_base or os.environ.get("OPENAI_API_BASE") or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+            url = base.rstrip("/") + "/chat/completions"
+            headers = {"Content-Type": "application/json"}
+            key = self._api_key or os.environ.get("OPENAI_API_KEY")
+            if key:
+                headers["Authorization"] = f"Bearer {key}"
+            model = self.model.split("/", 1)[1] if self.model.startswith("openai/") else self.model
+            try:  # HTTP(S)_PROXY / NO_PROXY, as trust_env would read them
+                proxy = str(get_env_proxy_for_url(URL(url))[0])
+            except LookupError:
+                proxy = None
+            self._target = (url, headers, model, proxy)
+        return self._target
 
     async def _send_http(self, messages: Messages, tools: list[dict[str, Any]] | None) -> dict[str, Any]:
         """POST one chat completion to an OpenAI-compatible server."""
         import aiohttp
 
-        url, headers, model = self._http_target()
+        url, headers, model, proxy = self._http_target()
         body: dict[str, Any] = {**self._params(), "model": model, "messages": messages}
         if tools:
             body["tools"] = tools
         session = await self._session()
         try:
-            async with session.post(url, data=orjson.dumps(body), headers=headers) as response:
+            async with session.post(url, data=orjson.dumps(body), headers=headers, proxy=proxy) as response:
                 raw = await response.read()
                 status, reply_headers = response.status, response.headers
         except asyncio.TimeoutError:

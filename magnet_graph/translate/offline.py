@@ -159,10 +159,9 @@ class OfflineBackend:
             missing = self._choose_missing(ctx, plan, rng)
         clauses = []
         for p in plan:
-            if p.implicit:
-                hint = phrases.implicit_clause(ctx.catalog.tool(p.name), rng=rng)
-                if hint:
-                    clauses.append(hint)
+            if p.implicit:  # the nested call's goal is said; its input (the output before it) is not
+                tool = ctx.catalog.tool(p.name)
+                clauses.append(phrases.implicit_clause(tool, rng=rng) or phrases.request_for_call(tool, stated={}, refs={}, rng=rng))
                 continue
             stated = p.stated
             if missing and missing["function"] == p.name:
@@ -207,6 +206,7 @@ class OfflineBackend:
         return {"function": fn, "parameter": param, "value": value}
 
     def _plan(self, ctx: TurnContext, rng: random.Random) -> list[_Planned]:
+        """The calls of this turn with their arguments, and how the user will give each one."""
         graph = ctx.graph
         plan: list[_Planned] = []
         turn_tags = ctx.path.turns[ctx.index + 1].tags if ctx.kind != "normal" else ctx.turn.tags
@@ -217,39 +217,38 @@ class OfflineBackend:
             planned = _Planned(name=name, args={}, implicit=implicit)
             props = tool.properties
             required = set(tool.required)
-            for pname, pschema in props.items():
-                if pname not in required and rng.random() >= self.p_optional:
-                    continue
-                # (a) same-turn feed from an earlier call of this turn
-                ref = None
-                for j in range(pos - 1, -1, -1):
-                    edge = graph.get_edge_data(plan[j].name, name) if graph is not None else None
-                    if edge:
-                        for out_field, param in edge.get("feeds", ()):
-                            if param == pname and not _echo_misfits(plan[j], out_field, pschema):
-                                ref = Ref(j, out_field)
-                                break
-                    if ref:
-                        break
+            wanted = [(k, v) for k, v in props.items() if k in required or rng.random() < self.p_optional]
+            sources: list[tuple[str, Any]] = []  # ("ref", position) or ("call", Call) that fed this call
+            # pass 1: values that flow from earlier outputs (same turn first, then history)
+            for pname, pschema in wanted:
+                ref = self._same_turn(plan, pos, name, pname, pschema, graph)
                 if ref is not None:
                     planned.args[pname] = ref
+                    sources.append(("ref", ref.position))
                     if not implicit:  # an explicit call names its same-turn source indirectly
-                        planned.refs[pname] = phrases.reference_phrase(
-                            ref.field.split(".")[-1].replace("[]", ""),
-                            source_tool=ctx.catalog.tool(plan[ref.position].name), turns_ago=0, rng=rng)
+                        planned.refs[pname] = self._phrase(ctx, ref.field, plan[ref.position].name, 0, rng)
                     continue
-                # (b) a value from an earlier turn's output, referred to indirectly (on a retry,
-                # sometimes not: the earlier value may be what made the call fail)
+                # on a retry, sometimes not from history: the earlier value may be what failed
                 retry = ctx.feedback is not None and rng.random() < 0.5
                 got = None if retry else self._from_history(ctx, name, pname, pschema, rng)
                 if got is not None:
-                    value, phrase = got
+                    value, phrase, call = got
                     planned.args[pname] = value
-                    if implicit:
-                        continue
-                    planned.refs[pname] = phrase
+                    sources.append(("call", call))
+                    if not implicit:
+                        planned.refs[pname] = phrase
+            # pass 2: companions of a fed value from the same source (a value's unit or currency),
+            # then the toolkit state's candidates, enums, or a fresh realistic value
+            for pname, pschema in wanted:
+                if pname in planned.args:
                     continue
-                # (c) the toolkit state's candidates, enums, or a fresh realistic value
+                co = self._companion(ctx, plan, sources, pname, pschema, rng)
+                if co is not None:
+                    value, phrase = co
+                    planned.args[pname] = value
+                    if not implicit and phrase:
+                        planned.refs[pname] = phrase
+                    continue
                 value = self._fresh(ctx, tool, pname, pschema, rng)
                 if value is _SKIP:
                     continue
@@ -261,14 +260,65 @@ class OfflineBackend:
             plan.append(planned)
         return plan
 
+    @staticmethod
+    def _same_turn(plan, pos, name, pname, pschema, graph) -> "Ref | None":
+        if graph is None:
+            return None
+        for j in range(pos - 1, -1, -1):
+            edge = graph.get_edge_data(plan[j].name, name)
+            if edge:
+                for out_field, param in edge.get("feeds", ()):
+                    if param == pname and not _echo_misfits(plan[j], out_field, pschema):
+                        return Ref(j, out_field)
+        return None
+
+    def _companion(self, ctx, plan, sources, pname, pschema, rng):
+        """A value for ``pname`` from the output that already feeds this call, when that output
+        has a field of the same name (``unit`` beside ``value``, ``currency`` beside ``amount``)."""
+        if not sources:
+            return None
+        keys = {pname}
+        for prefix in ("from_", "source_", "input_", "original_"):
+            if pname.startswith(prefix):
+                keys.add(pname[len(prefix):])
+        for kind, src in sources:
+            if kind == "ref":
+                returns = ctx.catalog.tool(plan[src].name).returns or {}
+                props = returns.get("properties", {}) if isinstance(returns, dict) else {}
+                for key in keys:
+                    if key in props:
+                        return Ref(src, key), self._phrase(ctx, key, plan[src].name, 0, rng)
+            else:
+                out = src.output
+                if isinstance(out, dict):
+                    for key in keys:
+                        v = out.get(key)
+                        if v is not None and not isinstance(v, (dict, list)) and _accepts(pschema, v):
+                            turn_idx = next((t for t, c in ctx.prior_calls if c is src), ctx.index)
+                            return v, self._phrase(ctx, key, src.name, max(0, ctx.index - turn_idx), rng)
+        return None
+
+    @staticmethod
+    def _phrase(ctx, out_field: str, source_name: str, turns_ago: int, rng) -> str:
+        """An indirect reference to an earlier output field; list items are named as the first one."""
+        field = out_field.split(".")[-1].replace("[]", "")
+        if "[]" in out_field:  # a list: say which element (the planner always takes the first)
+            if field.endswith("s") and not field.endswith("ss"):
+                field = field[:-1]  # an item of ``device_ids`` is a device ID
+            noun = values.humanize_param(field)
+            when = "just now" if turns_ago == 0 else "earlier"
+            return rng.choice((f"the first {noun} in that list", f"the first {noun} you listed {when}",
+                               f"the top {noun} from that list"))
+        return phrases.reference_phrase(field, source_tool=ctx.catalog.tool(source_name), turns_ago=turns_ago, rng=rng)
+
     def _from_history(self, ctx: TurnContext, name: str, pname: str, pschema: dict, rng: random.Random):
+        """``(value, phrase, call)`` from the output of an earlier turn that feeds ``pname``."""
         graph = ctx.graph
         if graph is None or not ctx.prior_calls:
             return None
         source = ctx.turn.source if ctx.kind == "normal" else None
         is_array = pschema.get("type") == "array"
         check = (pschema.get("items") if isinstance(pschema.get("items"), dict) else {}) if is_array else pschema
-        n_turns = ctx.index
         best = None
         for turn_idx, call in reversed(ctx.prior_calls):
             edge = graph.get_edge_data(call.name, name)
@@ -277,11 +327,10 @@ class OfflineBackend:
             for out_field, param in edge.get("feeds", ()):
                 if param != pname:
                     continue
-                found = [v for v in field_values(call.output, out_field) if _accepts(check, v)]
-                if not found:
-                    continue
-                value = found[rng.randrange(len(found))] if len(found) > 1 else found[0]
-                cand = (turn_idx, call, out_field, value)
+                found = field_values(call.output, out_field)
+                if not found or not _accepts(check, found[0]):
+                    continue  # only a list's first item: the phrase says "the first ..."
+                cand = (turn_idx, call, out_field, found[0])
                 if source is not None and turn_idx == source:
                     best = cand
                     break
@@ -292,15 +341,8 @@ class OfflineBackend:
         if best is None:
             return None
         turn_idx, call, out_field, value = best
-        if is_array:
-            value = [value]
-        phrase = phrases.reference_phrase(
-            out_field.split(".")[-1].replace("[]", ""),
-            source_tool=ctx.catalog.tool(call.name),
-            turns_ago=max(0, n_turns - turn_idx),
-            rng=rng,
-        )
-        return value, phrase
+        phrase = self._phrase(ctx, out_field, call.name, max(0, ctx.index - turn_idx), rng)
+        return ([value] if is_array else value), phrase, call
 
     def _fresh(self, ctx: TurnContext, tool: Tool, pname: str, pschema: dict, rng: random.Random) -> Any:
         if "const" in pschema:
@@ -337,15 +379,16 @@ class OfflineBackend:
                 if isinstance(v, Ref):
                     schema = ctx.catalog.tool(p.name).properties.get(k, {})
                     check = schema.get("items", {}) if schema.get("type") == "array" else schema
-                    found = [x for x in field_values(ctx.turn_calls[v.position].output, v.field) if _accepts(check, x)]
+                    found = field_values(ctx.turn_calls[v.position].output, v.field)
+                    if schema.get("type") == "array":
+                        found = [x for x in found if _accepts(check, x)]
+                    elif found and not _accepts(check, found[0]):
+                        found = []  # the request said "the first ...": no other item will do
                     if not found:
                         from ..errors import TranslationError
 
                         raise TranslationError("nested_output_missing", f"{p.name}.{k} needs {v.field} of an earlier call")
-                    if schema.get("type") == "array":
-                        v = found[:3]
-                    else:
-                        v = found[0]
+                    v = found[:3] if schema.get("type") == "array" else found[0]
                 args[k] = v
             batch.append(Call(name=p.name, arguments=args))
         return batch

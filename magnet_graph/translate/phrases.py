@@ -356,6 +356,27 @@ _TRAILING_PLEASE = re.compile(r",?\s*please[.!?]*$", re.IGNORECASE)
 _FIRST_PERSON = ("I", "I'm", "I'd", "I'll", "I've")
 
 
+@lru_cache(maxsize=4096)
+def _noun_before_hole(noun: str, key: str) -> re.Pattern[str]:
+    """``booking {booking_id}`` (with an optional article, any case) before a placeholder."""
+    return re.compile(r"(?i)\b(?:the |my |a )?" + re.escape(noun) + r"s? \{" + key + r"\}")
+
+
+_ARTICLE_A = re.compile(r"\b([Aa]) ")
+
+
+def _article_before(text: str, value: str) -> str:
+    """``a`` -> ``an`` where it stands right before ``value`` (or before a quote and ``value``)."""
+
+    def fix(m: re.Match[str]) -> str:
+        end = m.end()
+        if text.startswith(value, end) or (text[end : end + 1] in ("'", '"') and text.startswith(value, end + 1)):
+            return m.group(1) + "n "
+        return m.group(0)
+
+    return _ARTICLE_A.sub(fix, text)
+
+
 def _fill_hint(hint: str, holes: frozenset[str], stated: Mapping[str, Any], refs: Mapping[str, str],
                info: _Info, rng: random.Random) -> str | None:
     """The hint with its placeholders filled (values, or reference phrases), as a clause;
@@ -384,13 +405,13 @@ def _fill_hint(hint: str, holes: frozenset[str], stated: Mapping[str, Any], refs
     for k in holes & refs.keys():  # "cancel booking {booking_id}" -> "cancel the booking ID you just got"
         p = info.params.get(k)
         for noun in (p.nouns if p else ()):
-            text = re.sub(r"(?i)\b(?:the |my |a )?" + re.escape(noun) + r"s? \{" + k + r"\}", "{" + k + "}", text)
+            text = _noun_before_hole(noun, k).sub("{" + k + "}", text)
     text = _QUOTED_HOLE.sub(fill_quoted, text)
     text = _PH.sub(fill, text).rstrip(" .!?")
     for k in holes & stated.keys():  # "a {travel_class} seat" with "economy" -> "an economy seat"
         v = stated[k]
-        if isinstance(v, str) and v[:1] in "aeioAEIO":
-            text = re.sub(r"\b([Aa]) (?=['\"]?" + re.escape(v) + ")", r"\1n ", text)
+        if isinstance(v, str) and v[:1] in "aeioAEIO" and v in text:
+            text = _article_before(text, v)
     if literal_start and text and text[0].isupper() and (len(text) < 2 or not text[1].isupper()):
         if text.split(" ", 1)[0] not in _FIRST_PERSON:
             text = text[0].lower() + text[1:]
@@ -714,17 +735,22 @@ def _text_of(value: Any, key: str = "") -> str:
     return format_value(line, None, name=key)
 
 
+@lru_cache(maxsize=8192)
 def _label_for(key: str) -> str:
     words = [w for w in humanize_param(key).split(" ") if not any(c.isdigit() for c in w)]
     return " ".join(words) or "value"
 
 
+@lru_cache(maxsize=8192)
 def _score(key: str) -> int:
     toks = param_tokens(key)
     for i, p in enumerate(_PRIORITY):
         if p in toks:
             return i
     return len(_PRIORITY)
+
+
+_EXTRA_FIELDS = frozenset({"price", "cost", "amount", "total", "status", "date"})
 
 
 def _item_text(item: Any) -> str:
@@ -734,7 +760,7 @@ def _item_text(item: Any) -> str:
             return "an entry"
         scalars.sort(key=lambda kv: _score(kv[0]))
         main = _text_of(scalars[0][1], scalars[0][0])
-        extra = [kv for kv in scalars[1:] if param_tokens(kv[0]) and set(param_tokens(kv[0])) & {"price", "cost", "amount", "total", "status", "date"}]
+        extra = [kv for kv in scalars[1:] if not _EXTRA_FIELDS.isdisjoint(param_tokens(kv[0]))]
         if extra:
             k, v = extra[0]
             return f"{main} ({_label_for(k)} {_text_of(v, k)})"
@@ -756,8 +782,14 @@ def _list_text(items: list[Any], noun: str, rng: random.Random) -> str:
     return form.replace("{n}", str(len(items))).replace("{w}", noun).replace("{l}", listing)
 
 
+@lru_cache(maxsize=4096)
+def _summary_action(name: str, description: str) -> str:
+    """The action phrase of a summary: cut to ten words, without words that hold digits."""
+    return _DIGIT_WORD.sub("", _short_cached(name, description, 10)).strip() or "do that"
+
+
 def _summarize_one(tool: Tool, args: Mapping[str, Any], output: Any, rng: random.Random) -> str:
-    action = _DIGIT_WORD.sub("", _short_action(tool, 10)).strip() or "do that"
+    action = _summary_action(tool.name, tool.description)
     if isinstance(output, dict) and "error" in output and len(output) <= 2:
         return f"I tried to {action}, but it failed: {_text_of(output['error'], 'error')}"
     if output is None or output == {} or output == [] or output == "":

@@ -864,6 +864,14 @@ def _string_text(value: str, kind: str) -> str:
     return f"'{value}'"
 
 
+_NO_SCHEMA: Mapping[str, Any] = {}  # read only
+
+
+def _is_mapping(value: Any) -> bool:
+    """``isinstance(value, Mapping)``, with the common ``dict`` case first (the ABC check is slow)."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def format_value(value: Any, schema: Mapping[str, Any] | None = None, *, name: str | None = None) -> str:
     """How a request writes ``value``: the exact value is always a substring of the result.
 
@@ -881,7 +889,7 @@ def format_value(value: Any, schema: Mapping[str, Any] | None = None, *, name: s
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return format_number(value)
-    sch: Mapping[str, Any] = schema if isinstance(schema, Mapping) else {}
+    sch: Mapping[str, Any] = schema if schema is not None and _is_mapping(schema) else _NO_SCHEMA
     if isinstance(value, str):
         desc = sch.get("description")
         title = sch.get("title")
@@ -894,13 +902,15 @@ def format_value(value: Any, schema: Mapping[str, Any] | None = None, *, name: s
         )
         return _string_text(value, kind)
     if isinstance(value, list):
-        items = sch.get("items") if isinstance(sch.get("items"), Mapping) else None
+        items = sch.get("items")
+        items = items if items is not None and _is_mapping(items) else None
         item_name = _item_name(name) if name else None
         parts = [format_value(v, items, name=item_name) for v in value]
         parts = [f"({p})" if isinstance(v, dict) else p for p, v in zip(parts, value)]
         return join_words(parts) if parts else "none"
     if isinstance(value, dict):
-        props = sch.get("properties") if isinstance(sch.get("properties"), Mapping) else {}
+        props = sch.get("properties")
+        props = props if props is not None and _is_mapping(props) else _NO_SCHEMA
         parts = [f"{humanize_param(str(k))} {format_value(v, props.get(k), name=str(k))}" for k, v in value.items()]
         return join_words(parts, sep=", ") if parts else "nothing"
     return str(value)

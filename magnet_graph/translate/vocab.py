@@ -520,7 +520,7 @@ HINT_VERBS = {
     "cancel": ("call off", "drop", "scrap"), "delete": ("remove", "erase", "get rid of"), "remove": ("delete", "take out"),
     "book": ("reserve",), "reserve": ("book",), "send": ("shoot",), "find": ("look for", "search for", "locate"),
     "search": ("look through", "scan"), "calculate": ("compute", "work out"), "convert": ("translate",),
-    "create": ("make", "set up"), "make": ("create",), "list": ("show", "give me"), "show": ("display", "pull up"),
+    "create": ("make", "set up"), "list": ("show", "give me"), "show": ("display", "pull up"),
     "open": ("bring up", "pull up"), "move": ("shift",), "transfer": ("move", "send"), "put": ("place", "add"),
     "schedule": ("put", "plan"), "add": ("put",), "switch": ("turn",), "turn": ("switch",), "text": ("message",),
     "email": ("write to",), "e-mail": ("email", "write to"), "reply": ("respond",), "forward": ("pass on",),
