@@ -457,10 +457,10 @@ class _Sources:
 
     Outputs are indexed lazily: only when a value is not found in the user text nor in
     the outputs indexed so far (most values are stated by the user, and the last turn's
-    outputs feed nothing).
+    outputs feed nothing); the numbers of user messages are read at the first number.
     """
 
-    __slots__ = ("text", "user_numbers", "strings", "numbers", "pending")
+    __slots__ = ("text", "user_numbers", "strings", "numbers", "pending", "pending_text")
 
     def __init__(self) -> None:
         self.text = ""  # lower-cased user messages so far
@@ -468,10 +468,11 @@ class _Sources:
         self.strings: set[str] = set()
         self.numbers: set[float] = set()
         self.pending: list[Any] = []  # outputs added but not indexed yet
+        self.pending_text: list[str] = []  # user messages whose numbers are not read yet
 
     def add_user(self, text: str) -> None:
         self.text += "\n" + text.lower()
-        self.user_numbers.update(_numbers_in(text))
+        self.pending_text.append(text)
 
     def add_output(self, value: Any) -> None:
         self.pending.append(value)
@@ -509,6 +510,10 @@ class _Sources:
 
     def has_number(self, value: float) -> bool:
         x = float(value)
+        if self.pending_text:
+            for text in self.pending_text:
+                self.user_numbers.update(_numbers_in(text))
+            self.pending_text.clear()
         if x in self.user_numbers or x in self.numbers:
             return True
         if self.pending:

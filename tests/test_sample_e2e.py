@@ -54,9 +54,20 @@ def test_builtin_run_contains_every_situation(builtin_run):
                 assert fn not in t["tools"] and not t["calls"]
                 assert fn in [c["name"] for c in r["turns"][i + 1]["calls"]]
             if t["kind"] == "miss_param":
+                miss = t["missing"]
+                request = r["messages"][t["messages"][0]]["content"]
                 nxt = r["turns"][i + 1]
                 user = r["messages"][nxt["messages"][0]]
-                assert user["role"] == "user"
+                assert user["role"] == "user" and not t["calls"]
+                # the value the user gives next is used by the call, and (for a text value) it
+                # was not in the request that left it out
+                from magnet_graph.translate.values import format_value
+
+                assert format_value(miss["value"]).strip("'") in user["content"]
+                called = [c for c in nxt["calls"] if c["name"] == miss["function"]]
+                assert called and called[0]["arguments"][miss["parameter"]] == miss["value"]
+                if isinstance(miss["value"], str) and len(miss["value"]) > 3:
+                    assert miss["value"] not in request
     # most conversations call several tools across several turns
     calls = [sum(len(t["calls"]) for t in r["turns"]) for r in recs]
     assert sum(calls) / len(calls) >= 3

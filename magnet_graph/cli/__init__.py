@@ -29,14 +29,23 @@ def cli() -> None:
     """
 
 
+def _broken(name: str, problem: str) -> click.Command:
+    """A stand-in for a command whose module failed to load: the others keep working."""
+
+    @click.command(name, help=f"(unavailable: {problem})", context_settings={"ignore_unknown_options": True})
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def stub(args):
+        raise MagnetError(f"magnet {name} is unavailable: {problem}; reinstall magnet (pip install -e .)")
+
+    return stub
+
+
 for _name in _COMMANDS:
     try:
         _mod = importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as exc:  # a command module not written yet
-        if exc.name != f"{__name__}.{_name}":
-            raise
-        continue
-    cli.add_command(_mod.command)
+        cli.add_command(_mod.command)
+    except Exception as _exc:  # one broken command module must not take down the others
+        cli.add_command(_broken(_name, f"{type(_exc).__name__}: {_exc}"))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -42,6 +42,7 @@ def command(file, pairs_file, catalogs, no_graph, plot):
         stats = compute_stats(records, graph=graph, pairs=pairs)
     _print(stats, file)
     if plot:
+        FsPath(plot).parent.mkdir(parents=True, exist_ok=True)
         if FsPath(plot).suffix.lower() == ".png":
             render_png(stats, plot)
         else:

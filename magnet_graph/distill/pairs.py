@@ -257,7 +257,14 @@ def distill_file(
         def maker(record: dict[str, Any], catalog: Catalog):  # noqa: E306
             return offline_pairs(record, catalog=catalog, types=types, seed=seed, full=full)
     catalogs: dict[tuple[str, ...], Catalog] = {}
-    with open(out, "wb") as fh:
+    out = FsPath(out)
+    if out.exists() and out.resolve() == FsPath(src).resolve():
+        raise OptionError(f"-o {out} is the input file; write the pairs to another file")
+    if out.is_dir():
+        raise OptionError(f"-o {out} is a folder; give a file name such as {out / 'pairs.jsonl'}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")  # the old pairs file stays whole until this one is
+    with open(tmp, "wb") as fh:
         for number, record in read_jsonl(src):
             if "error_type" in record:
                 raise RecordError(f"{src}: line {number}: this is a pair, not a record; pass the file `magnet sample` wrote")
@@ -274,4 +281,5 @@ def distill_file(
                 report.pairs[pair["error_type"]] += 1
             for error_type, reason in missed:
                 report.miss(error_type, reason)
+    tmp.replace(out)
     return report

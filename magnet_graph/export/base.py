@@ -95,6 +95,8 @@ class Exporter:
         """Write ``items`` of ``kind`` into ``out_dir``; return the files written."""
         if kind not in self.kinds:
             raise self._unsupported(kind)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OptionError(f"-o {out_dir} is a file; give a folder to write the {self.name} files into")
         out_dir.mkdir(parents=True, exist_ok=True)
         return getattr(self, f"write_{kind}")(items, out_dir)
 

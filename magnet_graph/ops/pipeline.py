@@ -158,7 +158,9 @@ class PathSampler:
             return None
         rnd = rng.random
         if self.do_merge:
-            path = _merge(path, self.p_merge, rnd)
+            merged = _merge(path, self.p_merge, rnd)
+            if len(merged) >= self.walker.min_turns:  # merging never makes a conversation too short
+                path = merged
         if self.do_insert:
             path = _insert(path, self.adj, self.p_insert, self.p_long, rnd, self.max_funcs_per_turn, self.weighted)
         if version == 1:

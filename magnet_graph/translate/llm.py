@@ -548,6 +548,9 @@ class LiteLLMBackend:
                 raise refused
             generation = await self.limiter.acquire()
             try:
+                refused = self._refuse()  # the backend may have stopped while we waited for room
+                if refused is not None:
+                    raise refused
                 if self.transport == "http":
                     entry = await self._send_http(messages, tools)
                 else:
