@@ -101,17 +101,6 @@ def test_workers_write_the_same_bytes(tmp_path, full_run):
         assert stats[key] == single[key], key  # the workers' counts add up to the same report
 
 
-def test_workers_resume_a_partial_file(tmp_path, full_run):
-    data = full_run.read_bytes()
-    lines = data.splitlines(keepends=True)
-    part = tmp_path / "p.jsonl"
-    part.write_bytes(b"".join(lines[:5]))
-    (tmp_path / ("p.jsonl" + MANIFEST_SUFFIX)).write_bytes((full_run.parent / (full_run.name + MANIFEST_SUFFIX)).read_bytes())
-    res = _sample("-n", "24", "--seed", "4", "-o", str(part), "--workers", "2")
-    assert res.exit_code == 0, res.output
-    assert part.read_bytes() == data
-
-
 @pytest.mark.parametrize("flag", [["--max-cost", "1"], ["--price-in", "2"], ["--no-cache"], ["--timeout", "3"]])
 def test_llm_options_need_a_model(tmp_path, flag):
     res = CliRunner().invoke(cli, ["sample", "-n", "2", "-o", str(tmp_path / "x.jsonl"), *flag], standalone_mode=False)

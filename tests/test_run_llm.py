@@ -86,11 +86,11 @@ def test_a_rerun_makes_no_llm_call_and_no_cache_does(fake_openai, tmp_path):
 
 def test_llm_shards_concatenate_to_the_full_run(fake_openai, tmp_path):
     full = tmp_path / "full.jsonl"
-    assert _sample(fake_openai, full, "--no-cache", n=5, seed=5).exit_code == 0
+    assert _sample(fake_openai, full, "--no-cache", n=4, seed=3).exit_code == 0
     parts = []
     for i in range(3):
         part = tmp_path / f"s{i}.jsonl"
-        res = _sample(fake_openai, part, "--no-cache", "--shard", f"{i}/3", "--concurrency", "3", n=5, seed=5)
+        res = _sample(fake_openai, part, "--no-cache", "--shard", f"{i}/3", "--concurrency", "3", n=4, seed=3)
         assert res.exit_code == 0, res.output
         parts.append(part.read_bytes())
     assert b"".join(parts) == full.read_bytes()
@@ -114,11 +114,11 @@ def test_prices_give_cost_per_record_and_in_total(fake_openai, tmp_path):
 def test_max_cost_stops_cleanly_and_the_same_command_continues(fake_openai, tmp_path):
     prices = ["--price-in", "1000", "--price-out", "1000"]
     ref = tmp_path / "ref.jsonl"
-    assert _sample(fake_openai, ref, *prices, "--no-cache", n=8, seed=2).exit_code == 0
+    assert _sample(fake_openai, ref, *prices, "--no-cache", n=6, seed=2).exit_code == 0
     sent = len(fake_openai.requests)
     out = tmp_path / "budget.jsonl"
     budget = _report(ref)["llm"]["tokens"] * 1000 / 1e6 / 3  # about a third of the job
-    res = _sample(fake_openai, out, *prices, "--max-cost", f"{budget:.6f}", "--concurrency", "2", n=8, seed=2)
+    res = _sample(fake_openai, out, *prices, "--max-cost", f"{budget:.6f}", "--concurrency", "2", n=6, seed=2)
     assert res.exit_code == 3, res.output
     assert "cost limit" in res.output and "higher --max-cost" in res.output
     report = _report(out)
@@ -129,7 +129,7 @@ def test_max_cost_stops_cleanly_and_the_same_command_continues(fake_openai, tmp_
     if partial:
         _verify(out)
     before = len(fake_openai.requests)
-    res = _sample(fake_openai, out, *prices, n=8, seed=2)  # same command without the budget
+    res = _sample(fake_openai, out, *prices, n=6, seed=2)  # same command without the budget
     assert res.exit_code == 0, res.output
     assert out.read_bytes() == ref.read_bytes()
     assert len(fake_openai.requests) - before < sent  # what was paid for once came from the cache
