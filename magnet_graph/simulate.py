@@ -663,3 +663,202 @@ def _fits_object(value: dict, schema: dict, root: Any, depth: int) -> bool:
         if not fits(v, sub, root, depth + 1):
             return False
     return True
+
+
+# ----------------------------------------------------------------------------------------
+# fits() compiled once per schema (argument validation runs it for every call)
+# ----------------------------------------------------------------------------------------
+
+_COMPOSED_KEYS = frozenset({"$ref", "anyOf", "oneOf", "allOf", "not"})
+_KNOWN_TYPES = frozenset({"string", "integer", "number", "boolean", "null", "object", "array"})
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def fits_checker(schema: Any, root: Any, depth: int = 0) -> Callable[[Any], bool]:
+    """A function ``value -> fits(value, schema, root, depth)``, with the schema's keywords
+    read once instead of at every call.
+
+    Schemas with composition (``$ref``, ``anyOf`` ...) or unusual keyword values keep the
+    generic :func:`fits` for their part, so the answer is always the same as ``fits``'.
+    """
+    if schema is True or schema == {}:
+        return _always
+    if schema is False or not isinstance(schema, dict) or depth > _MAX_DEPTH:
+        return _never
+    if not _UNFIT_KEYS.isdisjoint(schema):
+        return _never
+    try:
+        return _compile_simple(schema, root, depth)
+    except _NotSimple:
+        return lambda value: fits(value, schema, root, depth)
+
+
+class _NotSimple(Exception):
+    """A schema :func:`_compile_simple` leaves to the generic :func:`fits`."""
+
+
+def _plain_number(v: Any) -> bool:
+    return type(v) is int or type(v) is float
+
+
+def _compile_simple(schema: dict, root: Any, depth: int) -> Callable[[Any], bool]:
+    """:func:`fits` for a schema without composition; raises :class:`_NotSimple` otherwise."""
+    if not _COMPOSED_KEYS.isdisjoint(schema):
+        raise _NotSimple
+    const = schema.get("const", _NO_VALUE)
+    enum = schema.get("enum", _NO_VALUE)
+    if enum is not _NO_VALUE and type(enum) is not list:
+        raise _NotSimple
+    type_ok = _type_test(schema.get("type"))
+    on_string = _string_test(schema)
+    on_number = _number_test(schema)
+    on_array = _array_test(schema, root, depth)
+    on_object = _object_test(schema, root, depth)
+
+    def check(value: Any) -> bool:
+        if const is not _NO_VALUE and not json_equal(value, const):
+            return False
+        if enum is not _NO_VALUE and not any(json_equal(value, e) for e in enum):
+            return False
+        if type_ok is not None and not type_ok(value):
+            return False
+        if isinstance(value, str):
+            return on_string(value)
+        if _is_num(value):
+            return on_number(value)
+        if isinstance(value, (list, tuple)):
+            return on_array(value)
+        if isinstance(value, dict):
+            return on_object(value)
+        return True
+
+    return check
+
+
+_NO_VALUE = object()
+
+
+def _type_test(t: Any) -> Callable[[Any], bool] | None:
+    """The ``type`` keyword as one test (``None`` when every value passes it)."""
+    if t is None:
+        return None
+    names = []
+    for x in t if isinstance(t, list) else [t]:
+        x = _TYPE_ALIASES.get(x, x) if isinstance(x, str) else x
+        if x is None:
+            return None
+        if not isinstance(x, str) or x not in _KNOWN_TYPES:
+            raise _NotSimple
+        names.append(x)
+    return lambda value: any(_is_type(value, x) for x in names)
+
+
+def _string_test(schema: dict) -> Callable[[str], bool]:
+    lo, hi = schema.get("minLength", 0), schema.get("maxLength")
+    if not _plain_number(lo) or hi is not None and not _plain_number(hi):
+        raise _NotSimple
+    pattern, fmt = schema.get("pattern"), schema.get("format", "")
+    if pattern is not None and not isinstance(pattern, str) or not isinstance(fmt, str):
+        raise _NotSimple
+    try:
+        rx = re.compile(pattern) if pattern is not None else None
+    except re.error:
+        return lambda value: len(value) >= lo and (hi is None or len(value) <= hi) and False
+    check = _FORMATS.get(fmt)
+
+    def test(value: str) -> bool:
+        if len(value) < lo or hi is not None and len(value) > hi:
+            return False
+        if rx is not None and rx.search(value) is None:
+            return False
+        return check is None or check.match(value) is not None
+
+    return test
+
+
+def _number_test(schema: dict) -> Callable[[Any], bool]:
+    if any(schema.get(key) is True for key in _BOUNDS):  # draft 4 boolean form: fits() says no
+        return _never
+    bounds = [(key, schema[key]) for key in _BOUNDS if _is_num(schema.get(key))]
+    step = schema.get("multipleOf")
+    if not bounds and step is None:
+        return _always
+    if step is not None and not (_is_num(step) and step > 0):
+        return _never
+
+    def test(value: Any) -> bool:
+        for key, bound in bounds:
+            if key == "minimum":
+                if not value >= bound:
+                    return False
+            elif key == "maximum":
+                if not value <= bound:
+                    return False
+            elif key == "exclusiveMinimum":
+                if not value > bound:
+                    return False
+            elif not value < bound:
+                return False
+        return step is None or _multiple_ok(value, step)
+
+    return test
+
+
+def _array_test(schema: dict, root: Any, depth: int) -> Callable[[Any], bool]:
+    lo, hi = schema.get("minItems", 0), schema.get("maxItems")
+    if not _plain_number(lo) or hi is not None and not _plain_number(hi):
+        raise _NotSimple
+    prefix = schema.get("prefixItems") or []
+    if not isinstance(prefix, list):
+        raise _NotSimple
+    prefix_tests = [fits_checker(s, root, depth + 1) for s in prefix]
+    item_test = fits_checker(schema.get("items", True), root, depth + 1)
+    unique = bool(schema.get("uniqueItems"))
+
+    def test(value: Any) -> bool:
+        n = len(value)
+        if n < lo or hi is not None and n > hi:
+            return False
+        for i, item in enumerate(value):
+            if not (prefix_tests[i] if i < len(prefix_tests) else item_test)(item):
+                return False
+        if unique:
+            for i in range(1, n):
+                if any(json_equal(value[i], value[j]) for j in range(i)):
+                    return False
+        return True
+
+    return test
+
+
+def _object_test(schema: dict, root: Any, depth: int) -> Callable[[Any], bool]:
+    required = schema.get("required", ())
+    lo, hi = schema.get("minProperties", 0), schema.get("maxProperties")
+    props = schema.get("properties") or {}
+    if not isinstance(required, (list, tuple)) or not isinstance(props, dict):
+        raise _NotSimple
+    if not _plain_number(lo) or hi is not None and not _plain_number(hi):
+        raise _NotSimple
+    prop_tests = {k: fits_checker(s, root, depth + 1) for k, s in props.items()}
+    extra_test = fits_checker(schema.get("additionalProperties", True), root, depth + 1)
+
+    def test(value: dict) -> bool:
+        for k in required:
+            if k not in value:
+                return False
+        if len(value) < lo or hi is not None and len(value) > hi:
+            return False
+        for k, v in value.items():
+            if not prop_tests.get(k, extra_test)(v):
+                return False
+        return True
+
+    return test
