@@ -28,7 +28,7 @@ from jsonschema import validators as _js_validators
 
 from .errors import ExecutionError, catalog_error
 from .seeding import derive_seed
-from .simulate import fits, simulate_output
+from .simulate import fits_checker, simulate_output
 from .toolkit import Toolkit, copy_state
 from .types import Binding, Catalog
 
@@ -147,16 +147,19 @@ def _detach(output: Any) -> Any:
 # id(catalog) -> (weak reference to the catalog, {tool name: validator}); an entry is
 # removed when its catalog is garbage collected, so a reused id never hits a stale entry.
 _VALIDATORS: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+# the same for the compiled fits() fast path: {tool name: arguments -> bool}
+_CHECKERS: dict[int, tuple[weakref.ref, dict[str, Callable[[Any], bool]]]] = {}
 
 
-def _validators_for(catalog: Catalog) -> dict[str, Any]:
+def _per_catalog(registry: dict[int, tuple[weakref.ref, dict]], catalog: Catalog) -> dict:
+    """The table of ``catalog`` in ``registry`` (made empty on first use)."""
     key = id(catalog)
-    entry = _VALIDATORS.get(key)
+    entry = registry.get(key)
     if entry is not None and entry[0]() is catalog:
         return entry[1]
-    table: dict[str, Any] = {}
-    ref = weakref.ref(catalog, lambda _r, key=key: _VALIDATORS.pop(key, None))
-    _VALIDATORS[key] = (ref, table)
+    table: dict = {}
+    ref = weakref.ref(catalog, lambda _r, key=key: registry.pop(key, None))
+    registry[key] = (ref, table)
     return table
 
 
@@ -191,7 +194,8 @@ def validate_arguments(catalog: Catalog, name: str, arguments: Any) -> list[str]
     :class:`~magnet_graph.errors.CatalogError` when the tool's schema itself is invalid.
 
     Fast path: :func:`~magnet_graph.simulate.fits` is a small conservative checker (True
-    only when the arguments surely validate). jsonschema runs only when it is unsure and
+    only when the arguments surely validate), compiled once per tool and catalog
+    (:func:`~magnet_graph.simulate.fits_checker`). jsonschema runs only when it is unsure and
     to word the errors; its validator (Draft 2020-12 unless ``$schema`` says otherwise) is
     checked and compiled once per tool and catalog, on first need. Draft 4/3 schemas
     differ (``1.0`` is no integer there), so they always take the full path.
@@ -200,9 +204,14 @@ def validate_arguments(catalog: Catalog, name: str, arguments: Any) -> list[str]
     if tool is None:
         raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {catalog.id!r}")
     schema = tool.parameters
-    if "$schema" not in schema and fits(arguments, schema, schema):
-        return []
-    table = _validators_for(catalog)
+    if "$schema" not in schema:
+        checkers = _per_catalog(_CHECKERS, catalog)
+        check = checkers.get(name)
+        if check is None:
+            check = checkers[name] = fits_checker(schema, schema)
+        if check(arguments):
+            return []
+    table = _per_catalog(_VALIDATORS, catalog)
     validator = table.get(name)
     if validator is None:
         validator = table[name] = _compile(catalog, name)

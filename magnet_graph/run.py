@@ -47,8 +47,8 @@ from .types import Catalog
 
 __all__ = [
     "EXIT_OK", "EXIT_INCOMPLETE", "EXIT_ERROR", "EXIT_STOPPED",
-    "CatalogSource", "RunConfig", "RunReport", "run_sample", "parse_shard", "shard_slots", "read_done_slots",
-    "iter_records",
+    "CatalogSource", "LineWriter", "RunConfig", "RunReport", "run_sample", "parse_shard", "shard_slots",
+    "read_done_slots", "iter_records",
 ]  # fmt: skip
 
 MANIFEST_SUFFIX = ".magnet.json"
@@ -294,9 +294,12 @@ def _check_manifest(out: FsPath, manifest: dict[str, Any], *, overwrite: bool) -
     _write_atomic(side, blob)
 
 
-class _Writer:
+class LineWriter:
     """Appends complete lines, each flushed to the OS at once (a killed process loses none);
-    fsync every ``sync_every`` lines and at the end (a lost machine loses at most those)."""
+    fsync every ``sync_every`` lines and at the end (a lost machine loses at most those).
+
+    With :func:`read_done_slots` (which repairs a torn tail) it is all a long-running command
+    needs to be resumable: skip the done slots, append the others in slot order."""
 
     def __init__(self, path: FsPath, sync_every: int = 64):
         self.fh = open(path, "ab")
@@ -414,7 +417,7 @@ def run_sample(
     if report.resumed:
         progress(report.resumed)
     started = time.perf_counter()
-    writer = _Writer(out)
+    writer = LineWriter(out)
     try:
         if is_async:
             asyncio.run(_run_async(todo, _Work(catalog, graph, backend, config, ids), writer, report, progress))
@@ -454,7 +457,7 @@ def _backend_stats(report: RunReport, backend: Any) -> None:
         report.stopped = f"the backend stopped: {stats['stop_detail']}"
 
 
-async def _run_async(todo: list[int], work: _Work, writer: _Writer, report: RunReport, progress: Callable[[int], None]) -> None:
+async def _run_async(todo: list[int], work: _Work, writer: LineWriter, report: RunReport, progress: Callable[[int], None]) -> None:
     """Many slots at once (LLM backends); records are still written in slot order.
 
     At most ``concurrency * 5/4 + 1`` conversations run (a few more than the requests allowed in
@@ -543,7 +546,7 @@ def _worker_chunk(slots: list[int]) -> tuple[list[bytes], RunReport]:
 
 def _run_workers(
     todo: list[int], source: CatalogSource, backend: Any, config: RunConfig, ids: list[str],
-    writer: _Writer, report: RunReport, progress: Callable[[int], None],
+    writer: LineWriter, report: RunReport, progress: Callable[[int], None],
 ) -> None:  # fmt: skip
     """The offline path on ``config.workers`` spawned processes; lines are written in slot order."""
     import multiprocessing

@@ -16,14 +16,14 @@ import math
 import random
 import re
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import orjson
 
 from .seeding import derive_seed
 from .toolkit import copy_state, norm_name
 
-__all__ = ["simulate_output", "fits", "json_equal", "resolve_ref"]
+__all__ = ["simulate_output", "fits", "fits_checker", "json_equal", "resolve_ref"]
 
 # Type names of looser dialects (BFCL) that the catalog loader normally converts.
 _TYPE_ALIASES = {
@@ -770,8 +770,8 @@ def _string_test(schema: dict) -> Callable[[str], bool]:
         raise _NotSimple
     try:
         rx = re.compile(pattern) if pattern is not None else None
-    except re.error:
-        return lambda value: len(value) >= lo and (hi is None or len(value) <= hi) and False
+    except re.error:  # fits() cannot prove such a string valid
+        return _never
     check = _FORMATS.get(fmt)
 
     def test(value: str) -> bool:

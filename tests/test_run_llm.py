@@ -6,6 +6,7 @@ tokens and cost, ``--max-cost``, the concurrency limit, and the API key kept out
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 
@@ -14,7 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from fake_openai import FakeOpenAI, capacity, error, fake_openai  # noqa: F401
+from magnet_graph.cache import ResponseCache
 from magnet_graph.cli import cli
+from magnet_graph.translate.llm import LiteLLMBackend
 
 KEY = "sk-live-DO-NOT-LEAK-0123456789"
 
@@ -182,3 +185,19 @@ def test_the_api_key_never_shows(fake_openai, tmp_path):
     written = [proc.stdout, proc.stderr] + [p.read_bytes().decode() for p in tmp_path.rglob("*") if p.is_file()]
     assert all(KEY not in text for text in written)
     assert "***" in (tmp_path / "r.json").read_text()  # the echoed key was scrubbed, not dropped silently
+
+
+def test_a_repeated_request_is_a_new_sample_then_comes_from_the_cache(fake_openai, tmp_path):
+    """Asking the same thing twice in one conversation (a retry) asks the model twice; a rerun
+    of the conversation gets both answers back from the cache, in the same order."""
+    backend = LiteLLMBackend("openai/test-model", api_base=fake_openai.base_url, cache=ResponseCache(tmp_path / "c"))
+    messages = [{"role": "user", "content": "Say something."}]
+
+    async def conversation() -> list[str]:
+        backend.track_usage()
+        return [(await backend._complete(messages, None))["message"]["content"] for _ in range(2)]
+
+    fake_openai.script(["first answer", "second answer"])
+    assert asyncio.run(conversation()) == ["first answer", "second answer"]
+    assert asyncio.run(conversation()) == ["first answer", "second answer"]
+    assert len(fake_openai.requests) == 2 and backend.calls == 2 and backend.cache_hits == 2

@@ -78,6 +78,8 @@ _IDENTIFIER = re.compile(r"_|\d|[a-z][A-Z]")
 _LITELLM: Any = None
 _sleep = asyncio.sleep  # the backoff wait (tests replace it to record the waits)
 _USAGE: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("magnet_llm_usage", default=None)
+# cache key -> times asked in this conversation: a repeated identical request (a retry) is a new sample
+_ASKED: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextVar("magnet_llm_asked", default=None)
 # faults after which the backend stops for good (every later request would fail the same way)
 FATAL = frozenset({"auth"})
 
@@ -439,6 +441,7 @@ class LiteLLMBackend:
         """
         usage: dict[str, Any] = {"calls": 0, "tokens": 0, "cost_usd": 0.0}
         _USAGE.set(usage)
+        _ASKED.set({})
         return usage
 
     def counters(self) -> dict[str, Any]:
@@ -487,7 +490,11 @@ class LiteLLMBackend:
         return params
 
     def _key(self, messages: Messages, tools: list[dict[str, Any]] | None) -> str:
-        """The cache key: model, messages, tools, sampling parameters, prompt version."""
+        """The cache key: model, messages, tools, sampling parameters, prompt version.
+
+        Within a conversation (:meth:`track_usage`), asking the same thing again (a retry
+        after a rejected answer) gets a key of its own, so it is a fresh sample from the
+        model the first time and the same answer again on a rerun."""
         return cache_key({
             "model": self.model, "messages": messages, "tools": tools or None,
             "params": self._params(), "prompt_version": PROMPT_VERSION,
@@ -536,6 +543,12 @@ class LiteLLMBackend:
         """One completion ``{"message", "prompt_tokens", "completion_tokens"}``: from the
         cache, else from the network with transport retries; raises BackendError when giving up."""
         key = self._key(messages, tools) if self.cache is not None else ""
+        asked = _ASKED.get()
+        if key and asked is not None:  # the n-th identical request of a conversation has its own entry
+            repeat = asked.get(key, 0)
+            asked[key] = repeat + 1
+            if repeat:
+                key = cache_key({"request": key, "repeat": repeat})
         if key:
             entry = self.cache.get(key)  # type: ignore[union-attr]
             if entry is not None:

@@ -168,15 +168,30 @@ _PRONOUNS = frozenset({"i", "you", "we", "it", "there", "they", "my", "the", "th
 _HINT_LEADS = re.compile(
     r"^(?:please[, ]+|(?:can|could|would|will) you(?: please)?\s+|i (?:want|need) you to\s+|"
     r"i'd like you to\s+|help me\s+|hey[, ]+|hi[, ]+)+", re.IGNORECASE)
+_TRAILING_PLEASE = re.compile(r",?\s*please[.!?]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class _Param:
     label: str  # how the parameter is named in text ("booking ID")
     nouns: tuple[str, ...]  # words in the action phrase that stand for it ("booking")
-    patterns: tuple[re.Pattern[str], ...]
     kind: str
     schema: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Hint:
+    text: str  # scrubbed, without polite lead-ins ("could you ...") or a trailing "please"
+    holes: frozenset[str]  # its placeholders
+    literal_start: bool  # it starts with words, not with a placeholder
+
+
+def _hint(text: str, holes: frozenset[str]) -> _Hint:
+    text = text.strip()
+    literal_start = not text.startswith("{")
+    if literal_start:
+        text = _HINT_LEADS.sub("", text)
+    return _Hint(_TRAILING_PLEASE.sub("", text), holes, literal_start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +199,7 @@ class _Info:
     action: str
     actions: tuple[str, ...]  # the action and its shorter variants
     params: Mapping[str, _Param]
-    hints: tuple[tuple[str, frozenset[str]], ...]  # (scrubbed hint, its placeholders)
+    hints: tuple[_Hint, ...]
 
 
 def _label(name: str, schema: Mapping[str, Any]) -> str:
@@ -220,14 +235,13 @@ def _nouns(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _noun_patterns(nouns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(
-        re.compile(
-            r"\b(?P<art>(?:a|an|the|one|some)\s+)?(?P<adj>(?:(?:specified|given|provided|specific|particular|"
-            r"certain|existing|new|target|selected)\s+)*)(?P<noun>" + re.escape(n) + r")(?:s|es)?\b(?!-| or | and |/)",
-            re.IGNORECASE,
-        )
-        for n in nouns
+@lru_cache(maxsize=4096)
+def _noun_pattern(noun: str) -> re.Pattern[str]:
+    """The noun phrase of ``noun`` in an action phrase ("the given booking"); compiled on first use."""
+    return re.compile(
+        r"\b(?P<art>(?:a|an|the|one|some)\s+)?(?P<adj>(?:(?:specified|given|provided|specific|particular|"
+        r"certain|existing|new|target|selected)\s+)*)(?P<noun>" + re.escape(noun) + r")(?:s|es)?\b(?!-| or | and |/)",
+        re.IGNORECASE,
     )
 
 
@@ -247,7 +261,6 @@ def _build_info(tool: Tool, pkey: tuple[str, ...]) -> _Info:
         params[p] = _Param(
             label=_label(p, schema),
             nouns=nouns,
-            patterns=_noun_patterns(nouns),
             kind=value_kind(p, typ, str(schema.get("format") or ""), desc if isinstance(desc, str) else ""),
             schema=schema,
         )
@@ -257,7 +270,7 @@ def _build_info(tool: Tool, pkey: tuple[str, ...]) -> _Info:
         text = _PH.sub(lambda m: "\x00" + str(holes.index(m.group(1))) + "\x01", h)  # protect placeholders
         text = _scrub(text, name)
         text = re.sub(r"\x00(\d+)\x01", lambda m: "{" + holes[int(m.group(1))] + "}", text)
-        prepared.append((text, frozenset(holes)))
+        prepared.append(_hint(text, frozenset(holes)))
     action = _clean(name, description)
     return _Info(action=action, actions=_action_variants(name, description, action), params=params, hints=tuple(prepared))
 
@@ -325,7 +338,8 @@ def _value_text(param: str, value: Any, info: _Info, rng: random.Random | None =
 
 def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: bool, rng: random.Random) -> str | None:
     """``action`` with the parameter's noun phrase carrying ``text``, or ``None`` if absent."""
-    for rx, noun in zip(p.patterns, p.nouns):
+    for noun in p.nouns:
+        rx = _noun_pattern(noun)
         m = next((x for x in rx.finditer(action) if action.count("\x00", 0, x.start()) % 2 == 0), None)
         if m is None:
             continue
@@ -352,7 +366,6 @@ def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: boo
 
 
 _QUOTED_HOLE = re.compile(r"([\"“'])\{([A-Za-z_][A-Za-z0-9_]*)\}([\"”'])")
-_TRAILING_PLEASE = re.compile(r",?\s*please[.!?]*$", re.IGNORECASE)
 _FIRST_PERSON = ("I", "I'm", "I'd", "I'll", "I've")
 
 
@@ -377,10 +390,11 @@ def _article_before(text: str, value: str) -> str:
     return _ARTICLE_A.sub(fix, text)
 
 
-def _fill_hint(hint: str, holes: frozenset[str], stated: Mapping[str, Any], refs: Mapping[str, str],
-               info: _Info, rng: random.Random) -> str | None:
+def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], info: _Info,
+               rng: random.Random) -> str | None:
     """The hint with its placeholders filled (values, or reference phrases), as a clause;
     ``None`` when a placeholder has neither."""
+    holes, text, literal_start = hint.holes, hint.text, hint.literal_start
     if not holes <= (stated.keys() | refs.keys()):
         return None
 
@@ -397,11 +411,6 @@ def _fill_hint(hint: str, holes: frozenset[str], stated: Mapping[str, Any], refs
             return _value_text(k, stated[k], info, rng)
         return refs[k]
 
-    text = hint.strip()
-    literal_start = not text.startswith("{")
-    if literal_start:
-        text = _HINT_LEADS.sub("", text)
-    text = _TRAILING_PLEASE.sub("", text)
     for k in holes & refs.keys():  # "cancel booking {booking_id}" -> "cancel the booking ID you just got"
         p = info.params.get(k)
         for noun in (p.nouns if p else ()):
@@ -439,10 +448,10 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
         order = list(range(len(info.hints)))
         rng.shuffle(order)
         for i in order:
-            hint, holes = info.hints[i]
-            clause = _fill_hint(hint, holes, stated, refs, info, rng)
+            hint = info.hints[i]
+            clause = _fill_hint(hint, stated, refs, info, rng)
             if clause is not None:
-                used = set(holes)
+                used = set(hint.holes)
                 from_hint = True
                 head, _, tail = clause.partition(" ")
                 alts = W.HINT_VERBS.get(head)
@@ -453,7 +462,7 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
         clause = _pick(rng, info.actions) if rng.random() < 0.4 else info.action
         for k in list(refs) + list(stated):
             p = info.params.get(k)
-            if p is None or not p.patterns or k in used or rng.random() < 0.2:
+            if p is None or not p.nouns or k in used or rng.random() < 0.2:
                 continue
             value = stated.get(k) if k not in refs else None
             if k not in refs and isinstance(value, (bool, dict)) or (isinstance(value, list) and len(value) > 3):
