@@ -40,7 +40,8 @@ from ..seeding import derive_seed, make_rng
 from ..types import Tool
 from .judge import EDGE_KINDS, EdgeJudge, JudgedEdge
 from .match import Feed, MatchIndex
-from .names import CREATE_VERBS, synonym_class
+from ..toolkit import norm_name
+from .names import CREATE_VERBS, parse_tool_name, synonym_class
 
 __all__ = ["build_graph", "DEFAULT_MIN_SCORE"]
 
@@ -148,7 +149,7 @@ def _build(
     edges: dict[tuple[int, int], _Edge] = {}
     for i in range(len(tools)):
         for feed in idx.feeds_from(i) or idx.name_feeds(i):
-            if feed.score >= floor:
+            if feed.score >= floor and not _recreates(tools[i], tools[feed.target], feed):
                 edges.setdefault((i, feed.target), _Edge()).feeds.append(feed)
     for i, g, score, reason in _preconditions(idx):
         e = edges.setdefault((i, g), _Edge())
@@ -180,6 +181,27 @@ def _build(
         if attrs is not None:
             G.add_edge(tools[i].name, tools[g].name, **attrs)
     return G
+
+
+_CREATE_VERBS = frozenset({"create", "add", "make", "new", "register", "touch", "mkdir", "insert"})
+_NAMING_KEYS = frozenset({"name", "title", "file_name", "filename", "path", "folder", "dir_name", "directory",
+                          "email", "phone", "username", "user_name"})
+
+
+def _recreates(source: Tool, target: Tool, feed) -> bool:
+    """True for a feed that would create again what the source just found: ``get_contact``'s
+    email into ``add_contact``, a listed file name into ``create_file`` (same toolkit, same or
+    no entity, the new thing's own name). Such calls do nothing or fail, so no edge."""
+    if source.toolkit != target.toolkit:
+        return False
+    verb, entity, _ = parse_tool_name(target.name)
+    if verb not in _CREATE_VERBS:
+        return False
+    key = norm_name(feed.param)
+    if key not in _NAMING_KEYS and not (entity and key.startswith(entity + "_") and not key.endswith("_id")):
+        return False
+    src_entity = parse_tool_name(source.name)[1]
+    return src_entity in ("", entity)
 
 
 def _edge_attrs(tools: Sequence[Tool], i: int, g: int, e: _Edge | None, threshold: float) -> dict | None:
