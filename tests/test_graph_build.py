@@ -433,3 +433,15 @@ def test_values_at_paths():
     assert values_at(out, "") == [out]
     assert values_at(out, "a.missing") == []
     assert values_at([{"id": "x"}], "[].id") == ["x"]
+
+
+def test_no_edge_that_creates_again_what_the_source_found():
+    contact = obj({"contact_id": S, "email": {"type": "string", "format": "email"}})
+    get_contact = tool("get_contact", {"contact_id": S}, contact, toolkit="crm")
+    read_message = tool("read_message", {"message_id": S}, obj({"message_id": S, "sender_email": {"type": "string", "format": "email"}}), toolkit="crm")
+    add_contact = tool("add_contact", {"email": {"type": "string", "format": "email"}}, obj({"contact_id": S}), toolkit="crm")
+    send = tool("send_invite", {"email": {"type": "string", "format": "email"}}, obj({"sent": {"type": "boolean"}}), toolkit="crm")
+    G = build_graph([get_contact, read_message, add_contact, send])
+    assert not G.has_edge("get_contact", "add_contact")  # the contact exists already
+    assert G.has_edge("get_contact", "send_invite")  # using it is fine
+    assert G.has_edge("read_message", "add_contact")  # another entity's field may create one
