@@ -23,6 +23,11 @@ A slot whose path cannot be translated is retried with a new walk (``attempt``);
 is counted with its reason. An LLM backend that stops (``--max-cost`` reached, the key
 rejected) ends the run cleanly: the file keeps only whole records, in slot order, and the
 same command resumes it.
+
+The other long-running commands reuse the pieces: :func:`run_ordered` (many async jobs,
+results emitted in order), :class:`Journal` (progress of a job whose items are not slots:
+``magnet distill`` and ``magnet extract``), :func:`prepare_output` (``-o`` checks), and the
+manifest's ``sources`` (where the catalogs were, read back by :func:`recorded_source`).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import orjson
 
@@ -48,7 +53,8 @@ from .types import Catalog
 __all__ = [
     "EXIT_OK", "EXIT_INCOMPLETE", "EXIT_ERROR", "EXIT_STOPPED",
     "CatalogSource", "LineWriter", "RunConfig", "RunReport", "run_sample", "parse_shard", "shard_slots",
-    "read_done_slots", "iter_records",
+    "read_done_slots", "iter_records", "recorded_source", "run_ordered", "UNFINISHED",
+    "Journal", "read_journal", "prepare_output",
 ]  # fmt: skip
 
 MANIFEST_SUFFIX = ".magnet.json"
@@ -101,6 +107,38 @@ class CatalogSource:
 
         catalog = load_catalogs(self.specs, impl=self.impl, state=self.state)
         return catalog, build_graph(catalog.tools)
+
+    def recorded(self) -> dict[str, Any]:
+        """The specs as stored in a manifest: files and folders as absolute paths, so that
+        ``magnet verify`` and ``magnet export --mix`` find the catalog from anywhere."""
+
+        def absolute(spec: str) -> str:
+            path = FsPath(spec).expanduser()
+            return str(path.resolve()) if path.exists() else spec
+
+        return {
+            "catalogs": [absolute(s) for s in self.specs],
+            "impl": self.impl,
+            "state": absolute(self.state) if self.state else None,
+        }
+
+    @classmethod
+    def from_recorded(cls, data: Any) -> "CatalogSource | None":
+        """The source stored by :meth:`recorded`, or ``None`` when ``data`` is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get("catalogs"), list):
+            return None
+        impl, state = data.get("impl"), data.get("state")
+        return cls(tuple(str(c) for c in data["catalogs"]), impl if isinstance(impl, str) else None,
+                   state if isinstance(state, str) else None)
+
+
+def recorded_source(data_file: str | os.PathLike[str]) -> tuple[CatalogSource, FsPath] | None:
+    """The catalog source stored in the manifest beside ``data_file`` (``magnet sample`` writes
+    it), and the manifest's path; ``None`` when there is no such manifest or it names none."""
+    side = FsPath(data_file).with_name(FsPath(data_file).name + MANIFEST_SUFFIX)
+    manifest = _read_manifest(side) if side.is_file() else None
+    source = CatalogSource.from_recorded(manifest.get("sources")) if manifest else None
+    return (source, side) if source is not None else None
 
 
 @dataclass
@@ -271,6 +309,29 @@ def _read_manifest(side: FsPath) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+# Manifest entries that say where things are, not what decides the bytes: a resumed run may
+# differ in them (a catalog file moved) and then updates them.
+UNCOMPARED = frozenset({"sources"})
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The manifest keys (``UNCOMPARED`` aside) whose values differ."""
+    return sorted(k for k in (old.keys() | new.keys()) - UNCOMPARED if old.get(k) != new.get(k))
+
+
+def prepare_output(out: FsPath, *, option: str = "-o", example: str = "data.jsonl") -> None:
+    """Make sure ``out`` can be a file: refuse a folder in one line, create missing parent folders."""
+    if out.is_dir():
+        raise OptionError(f"{option} {out} is a folder; give a file name such as {out / example}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OptionError(f"{option} {out}: {out.parent} is not a folder; give another file name") from None
+    except OSError as exc:
+        raise OptionError(f"{option} {out}: cannot create the folder {out.parent} ({exc.strerror}); "
+                          "give another file name") from None
+
+
 def _check_manifest(out: FsPath, manifest: dict[str, Any], *, overwrite: bool) -> None:
     """Refuse to append to a file written with other settings; write the manifest beside ``out``."""
     side = out.with_name(out.name + MANIFEST_SUFFIX)
@@ -284,12 +345,14 @@ def _check_manifest(out: FsPath, manifest: dict[str, Any], *, overwrite: bool) -
         old = _read_manifest(side) if side.exists() else None
         if old is None:
             raise OptionError(f"{out} exists and was not written by magnet sample; use another -o file or --overwrite")
-        if old != manifest:
-            diff = sorted(k for k in manifest.keys() | old.keys() if old.get(k) != manifest.get(k))
+        diff = _differences(old, manifest)
+        if diff:
             raise OptionError(
                 f"{out} was written by a run with different settings ({', '.join(diff)}); "
                 "use another -o file, or --overwrite to start it again"
             )
+        if old != manifest:  # same dataset, the catalog found elsewhere now: remember where
+            _write_atomic(side, blob)
         return
     _write_atomic(side, blob)
 
@@ -320,6 +383,123 @@ class LineWriter:
         self.fh.flush()
         os.fsync(self.fh.fileno())
         self.fh.close()
+
+
+class Journal:
+    """The progress of a job whose items are not numbered slots (``magnet distill``, ``magnet extract``).
+
+    An append-only JSON Lines file beside the job's data files: line 1 is
+    ``{"manifest": ...}`` (what must match to resume), then one entry per finished item,
+    written after that item's lines were appended to the data files (``files``: name ->
+    path) and stamped with their sizes (``"sizes"``). A process killed at any moment leaves
+    at most a torn last entry and data written after the last entry; :meth:`resume` cuts
+    both off, so the job continues exactly after the last finished item. When a machine
+    crash lost data the journal had already recorded (the operating system wrote the pages
+    out of order), the entries past what the data files hold are dropped too.
+
+    Use: ``journal = Journal(path, files)``; compare ``journal.manifest`` with the job's
+    (``None``: no usable journal), then :meth:`start` (a new job: data files emptied) or
+    :meth:`resume` (``journal.entries`` are the finished items); write through
+    ``journal.files[name]``; :meth:`commit` each finished item; :meth:`close`.
+    """
+
+    def __init__(self, path: FsPath, files: Mapping[str, FsPath], *, sync_every: int = 64):
+        self.path = FsPath(path)
+        self.paths = {name: FsPath(p) for name, p in files.items()}
+        self.sync_every = sync_every
+        self.files: dict[str, Any] = {}
+        self.fh: Any = None
+        self.count = 0
+        self.manifest, self.entries, self._keep = self._read()
+
+    def _read(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]], int]:
+        """(manifest, entries the data files hold, bytes of the journal that hold them)."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None, [], 0
+        end = data.rfind(b"\n") + 1  # a torn last entry is not an entry
+        lines = data[:end].split(b"\n")[:-1]
+        try:
+            head = orjson.loads(lines[0]) if lines else None
+        except orjson.JSONDecodeError:
+            head = None
+        if not isinstance(head, dict) or not isinstance(head.get("manifest"), dict):
+            return None, [], 0
+        sizes = {name: (p.stat().st_size if p.exists() else 0) for name, p in self.paths.items()}
+        entries: list[dict[str, Any]] = []
+        keep = len(lines[0]) + 1
+        for lineno, line in enumerate(lines[1:], 2):
+            try:
+                entry = orjson.loads(line)
+                held = all(int(entry["sizes"].get(name, 0)) <= sizes[name] for name in sizes)
+            except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
+                raise RecordError(f"{self.path}: line {lineno} is not a progress entry; "
+                                  "move the file aside or pass --overwrite to start again") from None
+            if not held:
+                break
+            entries.append(entry)
+            keep += len(line) + 1
+        return head["manifest"], entries, keep
+
+    def _open(self, mode: str) -> None:
+        self.files = {name: open(p, mode) for name, p in self.paths.items()}
+        self.fh = open(self.path, mode)
+
+    def start(self, manifest: dict[str, Any]) -> None:
+        """Begin a new job: empty data files, a journal holding only ``manifest``."""
+        self.manifest, self.entries, self._keep = manifest, [], 0
+        self._open("wb")
+        self.fh.write(orjson.dumps({"manifest": manifest}) + b"\n")
+        self.sync()
+
+    def resume(self) -> None:
+        """Continue the job: cut the data files and the journal back to the last finished item."""
+        sizes = self.entries[-1]["sizes"] if self.entries else {}
+        for name, p in self.paths.items():
+            if p.exists():
+                os.truncate(p, int(sizes.get(name, 0)))
+        os.truncate(self.path, self._keep)
+        self._open("ab")
+
+    def commit(self, entry: dict[str, Any]) -> None:
+        """Record a finished item (its lines are in the data files); adds ``"sizes"`` to ``entry``."""
+        for fh in self.files.values():
+            fh.flush()
+        entry["sizes"] = {name: fh.tell() for name, fh in self.files.items()}
+        self.fh.write(orjson.dumps(entry) + b"\n")
+        self.fh.flush()
+        self.entries.append(entry)
+        self.count += 1
+        if self.count % self.sync_every == 0:
+            self.sync()
+
+    def rollback(self) -> None:
+        """Cut the data files back to the last committed item (drop what an unfinished item wrote)."""
+        sizes = self.entries[-1]["sizes"] if self.entries else {}
+        for name, fh in self.files.items():
+            fh.flush()
+            fh.truncate(int(sizes.get(name, 0)))
+            fh.seek(0, os.SEEK_END)
+
+    def sync(self) -> None:
+        """Data files to disk first, then the journal (a lost machine loses at most the unsynced items)."""
+        for fh in (*self.files.values(), self.fh):
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def close(self) -> None:
+        """Sync and close every file (safe to call twice)."""
+        if self.fh is None:
+            return
+        self.sync()
+        for fh in (*self.files.values(), self.fh):
+            fh.close()
+        self.fh = None
+
+    def differences(self, manifest: dict[str, Any]) -> list[str]:
+        """The settings in which ``manifest`` differs from the journal's (``[]``: resumable)."""
+        return _differences(self.manifest or {}, manifest)
 
 
 class _Unfinished:
@@ -395,7 +575,9 @@ def run_sample(
 ) -> RunReport:
     """Write this shard's slots of ``config.n`` verified records to ``out``; resume if possible.
 
-    ``source`` is needed for ``config.workers > 1`` (each worker loads the catalog itself).
+    ``source`` is needed for ``config.workers > 1`` (each worker loads the catalog itself); when
+    given, it is also stored in the manifest (``sources``) so that ``magnet verify`` can load
+    the catalog without ``--catalog``. Missing parent folders of ``out`` are created.
     ``on_record(k)`` is called as slots finish (progress). See :attr:`RunReport.exit_code`.
     """
     ids = list(catalog_ids) if catalog_ids is not None else [catalog.id]
@@ -405,6 +587,10 @@ def run_sample(
     manifest = config.manifest(ids, backend.name, backend.model)
     manifest["shard"] = list(config.shard)
     manifest["prompt_version"] = PROMPT_VERSION
+    if source is not None:
+        manifest["sources"] = source.recorded()
+    out = FsPath(out)
+    prepare_output(out)
     _check_manifest(out, manifest, overwrite=overwrite)
     done = read_done_slots(out)
     planned = shard_slots(config.n, config.shard)
@@ -457,56 +643,86 @@ def _backend_stats(report: RunReport, backend: Any) -> None:
         report.stopped = f"the backend stopped: {stats['stop_detail']}"
 
 
-async def _run_async(todo: list[int], work: _Work, writer: LineWriter, report: RunReport, progress: Callable[[int], None]) -> None:
-    """Many slots at once (LLM backends); records are still written in slot order.
+async def run_ordered(
+    todo: Iterable[Any],
+    job: Callable[[Any], Awaitable[Any]],
+    emit: Callable[[Any, Any], None],
+    *,
+    concurrency: int,
+    stopped: Callable[[], bool] = lambda: False,
+    on_done: Callable[[int], None] | None = None,
+) -> int:
+    """Run ``job(item)`` for many items at once and ``emit(item, result)`` in the items' order.
 
-    At most ``concurrency * 5/4 + 1`` conversations run (a few more than the requests allowed in
-    flight, so the limiter never idles while a conversation does its own work). Finished
-    records wait for every earlier slot: a slot that needs many attempts can take ten times
-    as long as the others, so up to ``max(1024, 16 * concurrency)`` slots may run ahead of
-    the oldest unwritten one (tens of MB of records) before new starts pause.
+    Items are taken from ``todo`` as jobs start (an iterator is read lazily). At most
+    ``concurrency * 5/4 + 1`` jobs run (a few more than the requests allowed in flight, so
+    the limiter never idles while a job does its own work). Finished results wait for every
+    earlier item: a job that needs many attempts can take ten times as long as the others,
+    so up to ``max(1024, 16 * concurrency)`` items may run ahead of the oldest unemitted one
+    before new starts pause. A job returning :data:`UNFINISHED` (its backend stopped), or
+    ``stopped()`` turning true, ends the run at the first item not emitted; the jobs still
+    running are cancelled. ``on_done(1)`` is called as each job finishes. Returns how many
+    items were emitted.
     """
-    backend = work.backend
-    limit = max(1, work.config.concurrency)
+    limit = max(1, concurrency)
     running_cap = limit + limit // 4 + 1
     ahead_cap = max(1024, 16 * limit)
+    source = iter(todo)
+    items: dict[int, Any] = {}
     results: dict[int, Any] = {}
     pending: set[asyncio.Task] = set()
-    next_start = next_write = 0
+    next_start = next_emit = 0
+    exhausted = False
 
-    async def one(slot: int) -> tuple[int, Any]:
-        return slot, await work.slot(slot, report)
+    async def one(k: int, item: Any) -> tuple[int, Any]:
+        return k, await job(item)
 
     try:
-        while next_write < len(todo):
-            stopped = bool(getattr(backend, "stop_reason", ""))
-            while (not stopped and next_start < len(todo) and len(pending) < running_cap
-                   and next_start - next_write < ahead_cap):  # fmt: skip
-                pending.add(asyncio.ensure_future(one(todo[next_start])))
+        while True:
+            halted = stopped()
+            while not halted and not exhausted and len(pending) < running_cap and next_start - next_emit < ahead_cap:
+                try:
+                    item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                items[next_start] = item
+                pending.add(asyncio.ensure_future(one(next_start, item)))
                 next_start += 1
             if not pending:
                 break
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                slot, record = task.result()
-                results[slot] = record
-                progress(1)
-            while next_write < len(todo) and todo[next_write] in results:
-                record = results[todo[next_write]]
-                if record is UNFINISHED:
-                    break
-                del results[todo[next_write]]
-                if record is not None:
-                    writer.write(record)
-                    report.add(record)
-                next_write += 1
-            if next_write < len(todo) and results.get(todo[next_write]) is UNFINISHED:
-                break  # the backend stopped: nothing after this slot can be written in order
+                k, result = task.result()
+                results[k] = result
+                if on_done is not None:
+                    on_done(1)
+            while next_emit in results and results[next_emit] is not UNFINISHED:
+                emit(items.pop(next_emit), results.pop(next_emit))
+                next_emit += 1
+            if results.get(next_emit) is UNFINISHED:
+                break  # the backend stopped: nothing after this item can be emitted in order
     finally:
         for task in pending:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+    return next_emit
+
+
+async def _run_async(todo: list[int], work: _Work, writer: LineWriter, report: RunReport, progress: Callable[[int], None]) -> None:
+    """Many slots at once (LLM backends); records are still written in slot order (:func:`run_ordered`)."""
+    backend = work.backend
+
+    def emit(slot: int, record: Any) -> None:
+        if record is not None:
+            writer.write(record)
+            report.add(record)
+
+    try:
+        await run_ordered(todo, lambda slot: work.slot(slot, report), emit, concurrency=work.config.concurrency,
+                          stopped=lambda: bool(getattr(backend, "stop_reason", "")), on_done=progress)
+    finally:
         close = getattr(backend, "aclose", None)
         if close is not None:
             await close()

@@ -103,21 +103,19 @@ class Toolkit:
         (``booking_id`` matches ``booking_id`` and ``id`` inside a booking).
         """
         want = norm_name(param)
-        matched = _MATCHED.get(want)
-        if matched is None:
-            if len(_MATCHED) >= 4096:
-                _MATCHED.clear()
-            matched = _MATCHED[want] = {}
         found: list[Any] = []
-        _collect(self.data, want, matched, found, set())
+        if len(_MATCHED) >= _MATCHED_MAX:  # ids used as keys never repeat: keep the memo bounded
+            _MATCHED.clear()
+        _collect(self.data, want, _MATCHED, found, set())
         return found
 
 
-# norm_name(param) -> {state key: whether it matches}; keys repeat across states and calls
-_MATCHED: dict[str, dict[str, bool]] = {}
+# (state key, wanted name) -> whether the key matches; keys repeat across states and calls
+_MATCHED: dict[tuple[str, str], bool] = {}
+_MATCHED_MAX = 1 << 16
 
 
-def _collect(node: Any, want: str, matched: dict[str, bool], found: list[Any], seen: set[Any]) -> None:
+def _collect(node: Any, want: str, matched: dict[tuple[str, str], bool], found: list[Any], seen: set[Any]) -> None:
     """Append to ``found`` the scalars under matching keys in ``node`` (depth first).
 
     ``seen`` holds strings by value and other scalars by ``repr`` (kept as a 1-tuple so that
@@ -134,9 +132,9 @@ def _collect(node: Any, want: str, matched: dict[str, bool], found: list[Any], s
                     _collect(v, want, matched, found, seen)  # dict/list subclasses; a no-op otherwise
                     continue
             if type(k) is str:
-                ok = matched.get(k)
+                ok = matched.get((k, want))
                 if ok is None:
-                    ok = matched[k] = _key_matches(norm_name(k), want)
+                    ok = matched[k, want] = _key_matches(norm_name(k), want)
             else:
                 ok = _key_matches(norm_name(str(k)), want)
             if ok:

@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path as FsPath
 from typing import Any, Callable, Iterator, Sequence
 
@@ -102,7 +103,7 @@ def _check_shape(record: Any) -> list[str]:
 
 
 def _str_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+    return isinstance(value, list) and all(map(isinstance, value, repeat(str)))  # map: no Python frame per item
 
 
 def _check_turn_shape(i: int, turn: Any) -> list[str]:

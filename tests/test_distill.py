@@ -289,7 +289,7 @@ def _roles_responder(records, *, judge_label):
 def test_llm_pairs_label_and_reproduce_the_students_errors(sample, records, catalog, fake_openai, tmp_path):
     from magnet_graph.distill.llm import LLMRoles, llm_maker
 
-    fake_openai.responder = _roles_responder(records, judge_label="long_dependency_missed")
+    fake_openai.responder = _roles_responder(records[:4], judge_label="long_dependency_missed")  # the records it answers for
     roles = LLMRoles(student="openai/student", teacher="openai/teacher", judge="openai/judge",
                      api_base=fake_openai.base_url, api_key="sk-test-not-real")
     few = tmp_path / "few.jsonl"

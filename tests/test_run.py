@@ -215,3 +215,129 @@ def test_limiter_cancelled_waiter_gives_room_back():
         lim.release()
 
     asyncio.run(main())
+
+
+# -- review findings: one clear line, nothing lost -------------------------------------------
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "catalogs"
+
+
+def test_missing_output_folders_are_created_and_a_folder_is_refused(tmp_path):
+    out = tmp_path / "new" / "deeper" / "x.jsonl"
+    res = _sample("-n", "3", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert len(out.read_bytes().splitlines()) == 3 and (out.parent / ("x.jsonl" + MANIFEST_SUFFIX)).is_file()
+    for extra in ([], ["--overwrite"]):
+        res = CliRunner().invoke(cli, ["sample", "-q", "-n", "3", "-o", str(tmp_path), *extra], standalone_mode=False)
+        assert isinstance(res.exception, OptionError) and "is a folder" in str(res.exception), res.exception
+    res = CliRunner().invoke(cli, ["sample", "-q", "-n", "3", "-o", str(out / "y.jsonl")], standalone_mode=False)
+    assert isinstance(res.exception, OptionError) and "is not a folder" in str(res.exception)
+    res = CliRunner().invoke(cli, ["sample", "-q", "-n", "3", "-o", str(tmp_path / "r.jsonl"), "--report", str(tmp_path)],
+                             standalone_mode=False)  # fmt: skip
+    assert isinstance(res.exception, OptionError) and "--report" in str(res.exception)
+
+
+def test_verify_and_export_find_a_file_catalog_through_the_manifest(tmp_path, monkeypatch):
+    tools = tmp_path / "my_tools.json"
+    tools.write_bytes((FIXTURES / "openai_wrapped.json").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert _sample("--catalog", "my_tools.json", "-n", "4", "-o", "x.jsonl").exit_code == 0
+    manifest = orjson.loads((tmp_path / ("x.jsonl" + MANIFEST_SUFFIX)).read_bytes())
+    assert manifest["sources"] == {"catalogs": [str(tools.resolve())], "impl": None, "state": None}
+    monkeypatch.chdir(tmp_path.parent)
+    res = CliRunner().invoke(cli, ["verify", str(tmp_path / "x.jsonl")])
+    assert res.exit_code == 0, res.output
+    assert f"using the catalogs recorded in {tmp_path / 'x.jsonl'}{MANIFEST_SUFFIX}" in res.output
+    assert "4 record(s), 4 passed" in res.output
+    res = CliRunner().invoke(cli, ["export", str(tmp_path / "x.jsonl"), "--format", "trl-sft", "-o", str(tmp_path / "e"),
+                                   "--mix", "default"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "no_catalog" not in res.output and "using the catalogs recorded" in res.output
+    # resumed from elsewhere, the catalog given by another path: the same dataset, the new place remembered
+    moved = tmp_path / "elsewhere" / "my_tools.json"
+    moved.parent.mkdir()
+    moved.write_bytes(tools.read_bytes())
+    assert _sample("--catalog", str(moved), "-n", "4", "-o", str(tmp_path / "x.jsonl")).exit_code == 0
+    manifest = orjson.loads((tmp_path / ("x.jsonl" + MANIFEST_SUFFIX)).read_bytes())
+    assert manifest["sources"]["catalogs"] == [str(moved.resolve())]
+    # the catalog changed since: one line that says so, not a traceback
+    data = orjson.loads(moved.read_bytes())
+    data[0]["function"]["description"] += " Changed."
+    moved.write_bytes(orjson.dumps(data))
+    res = CliRunner().invoke(cli, ["verify", str(tmp_path / "x.jsonl")])
+    assert res.exit_code == 2 and "a catalog file changed" in res.output and "Traceback" not in res.output
+    moved.unlink()
+    res = CliRunner().invoke(cli, ["verify", str(tmp_path / "x.jsonl")])
+    assert res.exit_code == 2 and "cannot be loaded" in res.output and "--catalog" in res.output
+
+
+def test_a_catalog_without_walks_is_explained_in_one_line(tmp_path):
+    one = tmp_path / "one.json"
+    one.write_bytes(orjson.dumps([{"type": "function", "function": {
+        "name": "get_weather", "description": "Get the weather for a city.",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]))
+    res = _sample("--catalog", str(one), "-n", "3", "-o", str(tmp_path / "w.jsonl"))
+    assert res.exit_code == EXIT_INCOMPLETE
+    lines = [line for line in res.output.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "--min-turns 2" in lines[0] and "output->input" in lines[0]
+    assert "--min-turns 1" in lines[0] and "magnet graph" in lines[0] and "returns" in lines[0]
+    res = _sample("--catalog", str(one), "-n", "3", "-o", str(tmp_path / "w1.jsonl"), "--min-turns", "1", "--ops", "none")
+    assert res.exit_code == EXIT_OK and "error:" not in res.output
+
+
+def test_turn_options_say_what_they_bound():
+    res = CliRunner().invoke(cli, ["sample", "--help"])
+    text = " ".join(res.output.split())
+    assert "Shortest walk, in turns" in text and "a merge never makes a path shorter than this" in text
+    assert "Longest walk, in turns" in text
+
+
+# -- the journal of distill and extract ----------------------------------------------------
+
+
+def test_journal_resumes_after_the_last_item_the_files_hold(tmp_path):
+    from magnet_graph.run import Journal
+
+    data, log = tmp_path / "d.jsonl", tmp_path / "d.log"
+    j = Journal(log, {"data": data})
+    assert j.manifest is None
+    j.start({"seed": 1})
+    for k in range(3):
+        j.files["data"].write(b'{"k": %d}\n' % k)
+        j.commit({"item": k})
+    j.files["data"].write(b'{"k": 3, "torn')  # written after the last commit: not kept
+    j.close()
+    with open(log, "ab") as fh:
+        fh.write(b'{"item": 3, "si')  # a torn entry
+    j = Journal(log, {"data": data})
+    assert j.manifest == {"seed": 1} and [e["item"] for e in j.entries] == [0, 1, 2]
+    assert j.differences({"seed": 2}) == ["seed"] and j.differences({"seed": 1, "sources": "x"}) == []
+    j.resume()
+    assert data.read_bytes() == b'{"k": 0}\n{"k": 1}\n{"k": 2}\n'
+    j.files["data"].write(b'{"k": 3}\n')
+    j.commit({"item": 3})
+    j.close()
+    # a machine crash lost the end of the data that the journal had noted: those entries go too
+    with open(data, "r+b") as fh:
+        fh.truncate(len(b'{"k": 0}\n{"k": 1}\n') + 3)
+    j = Journal(log, {"data": data})
+    assert [e["item"] for e in j.entries] == [0, 1]
+    j.resume()
+    assert data.read_bytes() == b'{"k": 0}\n{"k": 1}\n' and len(log.read_bytes().splitlines()) == 3
+    j.close()
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(lines[0] + b"not json\n" + lines[1])
+    with pytest.raises(RecordError, match="line 2 is not a progress entry"):
+        Journal(log, {"data": data})
+
+
+def test_run_ordered_emits_in_order_and_stops_at_an_unfinished_item():
+    from magnet_graph.run import UNFINISHED, run_ordered
+
+    async def job(k: int):
+        await asyncio.sleep((7 - k % 7) * 0.002)  # later items finish first
+        return UNFINISHED if k == 12 else k * k
+
+    emitted: list[tuple[int, int]] = []
+    count = asyncio.run(run_ordered(iter(range(20)), job, lambda k, r: emitted.append((k, r)), concurrency=4))
+    assert count == 12 and emitted == [(k, k * k) for k in range(12)]

@@ -143,6 +143,10 @@ def _under(path: str, folder: str) -> bool:
     return folder == "/" and path != "/" or path.startswith(folder + "/")
 
 
+# the parameters FileSystem.candidates answers from the file tree
+_FS_PARAMS = frozenset({"file_name", "source", "destination", "path", "folder", "name_pattern", "pattern"})
+
+
 class FileSystem(Toolkit):
     """A small Unix-like file system in memory: folders, text files and a current directory."""
 
@@ -664,28 +668,30 @@ class FileSystem(Toolkit):
     # -- values for the offline translator ------------------------------------------------
     def candidates(self, tool: str, param: str) -> list[Any]:
         """Names that exist where they must (files to read, folders to enter) and fresh ones where they must not."""
+        if param not in _FS_PARAMS:  # nothing of the state to offer: skip the listing below
+            return [] if tool in self.hints else super().candidates(tool, param)
         cwd = self.data["cwd"]
         subs, files = self._children(cwd)
         here_paths = [f for f in sorted(files) if not _base(f).startswith(".")]
         here = [_base(f) for f in here_paths]
-        below = [self._show(f) for f in sorted(self.data["files"]) if _under(f, cwd) and _parent(f) != cwd
-                 and "/." not in f[len(cwd):]]
-        folders = [_base(d) for d in sorted(subs) if not _base(d).startswith(".")]
         taken = {_base(p) for p in subs + files}
         fresh = {("create_file", "file_name"), ("mkdir", "folder")}
         if (tool, param) in fresh or (tool == "write_file" and param == "file_name" and not here):
             pool = D.NEW_FOLDER_NAMES if tool == "mkdir" else D.NEW_FILE_NAMES
             return [n for n in pool if n not in taken]
-        if param == "file_name" or param == "source":
-            return here + below
+        folders = [_base(d) for d in sorted(subs) if not _base(d).startswith(".")]
         if param == "destination":
             stems = [f"{n.rsplit('.', 1)[0]}_copy.{n.rsplit('.', 1)[1]}" for n in here if "." in n]
             return folders + [s for s in stems if s not in taken]
+        if param == "folder":
+            return (["."] if tool in ("ls", "find") else []) + folders + ([".."] if cwd != "/" else [])
+        below = [self._show(f) for f in sorted(self.data["files"]) if _under(f, cwd) and _parent(f) != cwd
+                 and "/." not in f[len(cwd):]]
+        if param == "file_name" or param == "source":
+            return here + below
         if param == "path":  # remove: files first, then empty folders
             empty = [_base(d) for d in sorted(subs) if not any(self._children(d))]
             return here + empty + below
-        if param == "folder":
-            return (["."] if tool in ("ls", "find") else []) + folders + ([".."] if cwd != "/" else [])
         if param == "name_pattern":
             exts = sorted({"*." + n.rsplit(".", 1)[1] for n in here + below if "." in n})
             stems = [n.rsplit("/", 1)[-1].split(".")[0].split("_")[0] for n in here + below]

@@ -284,11 +284,10 @@ class Shop(Toolkit):
             return list(d["customer"]["addresses"])
         if param == "payment_card":
             return list(d["saved_cards"])
-        returnable = [o for o in d["orders"].values() if self._return_window_error(o) is None]
         if tool == "return_item" and param in ("order_id", "product_id"):
-            if not returnable:
+            o = next((o for o in d["orders"].values() if self._return_window_error(o) is None), None)
+            if o is None:
                 return []
-            o = returnable[0]
             if param == "order_id":
                 return [o["order_id"]]
             return [i["product_id"] for i in o["items"] if not i.get("returned")]

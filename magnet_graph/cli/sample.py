@@ -9,10 +9,10 @@ import click
 import orjson
 
 from ..errors import OptionError
+from . import report as report_mod
+from .report import llm_options
 
 OPS = ("insert", "merge", "split")
-LLM_OPTIONS = ("api_base", "timeout", "retries", "backoff", "cache_dir", "no_cache", "price_in", "price_out",
-               "max_cost", "transport")  # fmt: skip
 
 EPILOG = """\b
 Exit status:
@@ -46,8 +46,11 @@ def parse_ops(text: str) -> tuple[str, ...]:
 @click.option("-n", "n", default=100, show_default=True, type=click.IntRange(min=1), help="Number of conversations.")
 @click.option("-o", "--out", "out", default=None, metavar="FILE", help="Output JSONL (default: stdout for --paths-only, else data.jsonl).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Run seed: same seed, same bytes.")
-@click.option("--min-turns", default=2, show_default=True, type=click.IntRange(min=1))
-@click.option("--max-turns", default=5, show_default=True, type=click.IntRange(min=1))
+@click.option("--min-turns", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Shortest walk, in turns (one function each, linked by the graph's output->input edges). "
+              "Operators then add turns (insert, split) or merge them; a merge never makes a path shorter than this.")
+@click.option("--max-turns", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Longest walk, in turns; insert and split may add turns to it afterwards.")
 @click.option("--shard", default=None, metavar="i/N", help="Write only shard i of N (contiguous slots; shards concatenate to the full run).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Processes for the offline path (same output as 1).")
 @click.option("--resume", is_flag=True, help="Continue the output file, skipping the records in it (the default).")
@@ -57,24 +60,13 @@ def parse_ops(text: str) -> tuple[str, ...]:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--model", default=None, metavar="PROVIDER/MODEL", help="Use an LLM through litellm (e.g. openai/gpt-4o-mini). Default: offline.")
 @click.option("--api-base", default=None, metavar="URL", help="Base URL of an OpenAI-compatible server for --model.")
-@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(min=1), help="Most LLM requests in flight (lowered on 429s, raised again after).")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Per LLM request.")
-@click.option("--retries", default=3, show_default=True, type=click.IntRange(min=0), help="Retries per LLM request (429, 5xx, timeouts) and per unusable reply.")
-@click.option("--backoff", default=0.5, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS", help="First retry wait; doubles each retry, with jitter.")
-@click.option("--cache-dir", default=None, metavar="DIR", help="LLM answer cache [default: $MAGNET_HOME/cache/llm].")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the LLM answer cache.")
-@click.option("--price-in", default=None, type=click.FloatRange(min=0), metavar="USD", help="Price per million input tokens (default: litellm's table).")
-@click.option("--price-out", default=None, type=click.FloatRange(min=0), metavar="USD", help="Price per million output tokens (default: litellm's table).")
-@click.option("--max-cost", default=None, type=click.FloatRange(min=0), metavar="USD", help="Stop cleanly once this run has spent this much (exit 3).")
-@click.option("--transport", default="auto", show_default=True, type=click.Choice(["auto", "http", "litellm"]),
-              help="auto: direct HTTP for openai/* with --api-base, litellm otherwise.")
+@llm_options
 @click.pass_context
 def command(ctx, catalogs, impl, state, ops_text, n, out, seed, min_turns, max_turns, shard, workers, resume, overwrite,
             report_file, paths_only, quiet, model, api_base, concurrency, timeout, retries, backoff, cache_dir, no_cache,
             price_in, price_out, max_cost, transport):  # fmt: skip
     """Synthesize N verified multi-turn conversations (offline unless --model is given)."""
     from ..run import CatalogSource, RunConfig, parse_shard, run_sample
-    from . import report as report_mod
 
     ops = parse_ops(ops_text)
     if min_turns > max_turns:
@@ -89,29 +81,38 @@ def command(ctx, catalogs, impl, state, ops_text, n, out, seed, min_turns, max_t
     if paths_only:
         _paths_only(graph, config, out)
         return
-    backend = _backend(model, api_base=api_base, seed=seed, concurrency=concurrency, timeout=timeout, retries=retries,
-                       backoff=backoff, cache_dir=cache_dir, no_cache=no_cache, price_in=price_in,
-                       price_out=price_out, max_cost=max_cost, transport=transport)  # fmt: skip
+    backend = _backend(model, api_base=api_base, seed=seed, options=ctx.params)
     out_path = FsPath(out or "data.jsonl")
     with report_mod.progress(total=len(range(*_bounds(config))), quiet=quiet) as advance:
         report = run_sample(catalog=catalog, graph=graph, backend=backend, config=config, out=out_path,
                             overwrite=overwrite, on_record=advance, catalog_ids=catalog.id.split("+"), source=source)  # fmt: skip
     report_mod.print_summary(report, out_path, backend)
-    if report_file:
-        FsPath(report_file).write_bytes(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2))
+    report_mod.write_report(report_file, report.to_json())
+    hint = no_path_hint(report, graph, min_turns=min_turns, catalogs=catalogs)
+    if hint:
+        click.echo(f"error: {hint}", err=True)
     if report.exit_code:
         if report.stop_reason and report.stop_reason != "max_cost":
             click.echo(f"error: {report.stopped}; check the model, --api-base and the API key", err=True)
         sys.exit(report.exit_code)
 
 
+def no_path_hint(report, graph, *, min_turns: int, catalogs=()) -> str:
+    """One line explaining a run that wrote nothing because the graph gives no walk; ``""`` otherwise."""
+    if report.written or report.resumed or not report.empty_slots or set(report.dropped) != {"no_path"}:
+        return ""
+    edges = graph.number_of_edges()
+    where = " ".join(f"--catalog {c}" for c in catalogs) or "(the built-in catalogs)"
+    return (f"no walk of --min-turns {min_turns} fits this catalog's graph ({graph.number_of_nodes()} tool(s), "
+            f"{edges} output->input edge(s)): walks need at least {min_turns} tools linked by output->input edges; "
+            "add `returns` schemas so that outputs can feed other tools' inputs, or pass --min-turns 1; "
+            f"`magnet graph {where} --out graph.html` shows the edges")
+
+
 def _check_llm_options(ctx: click.Context, model: str | None, workers: int) -> None:
     """LLM options given without --model, or --workers with --model, are mistakes: say so."""
     if model is None:
-        for name in LLM_OPTIONS:
-            if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
-                flag = "--" + name.replace("_", "-")
-                raise OptionError(f"{flag} needs --model (e.g. --model openai/gpt-4o-mini); without it magnet runs offline")
+        report_mod.refuse_llm_options_offline(ctx)
     elif workers > 1:
         raise OptionError("--workers applies to the offline backend; with --model raise --concurrency instead")
 
@@ -123,28 +124,15 @@ def _bounds(config) -> tuple[int, int]:
     return r.start, r.stop
 
 
-def _backend(model, *, api_base, seed, concurrency, timeout, retries, backoff, cache_dir, no_cache, price_in, price_out,
-             max_cost, transport):  # fmt: skip
+def _backend(model, *, api_base, seed, options):
     """The offline backend, or an LLM backend set up from the options."""
     if model is None:
         from ..translate.offline import OfflineBackend
 
         return OfflineBackend()
-    from ..cache import ResponseCache, default_cache_dir
     from ..translate.llm import LiteLLMBackend
 
-    prices = None
-    if price_in is not None or price_out is not None:
-        prices = ((price_in or 0.0) / 1e6, (price_out or 0.0) / 1e6)
-    cache = None if no_cache else ResponseCache(cache_dir or default_cache_dir())
-    backend = LiteLLMBackend(model, api_base=api_base, seed=seed, concurrency=concurrency, timeout=timeout,
-                             max_retries=retries, backoff=backoff, prices=prices, cache=cache, max_cost=max_cost,
-                             transport=transport)  # fmt: skip
-    if max_cost is not None and not backend.priced:
-        raise OptionError(
-            f"--max-cost: litellm has no price for {model}; give --price-in and --price-out (USD per million tokens)"
-        )
-    return backend
+    return report_mod.make_client(LiteLLMBackend, model, options=options, api_base=api_base, seed=seed)
 
 
 def _paths_only(graph, config, out) -> None:
@@ -152,6 +140,10 @@ def _paths_only(graph, config, out) -> None:
     from ..run import shard_slots
 
     sampler = PathSampler(graph, seed=config.seed, ops=config.ops, min_turns=config.min_turns, max_turns=config.max_turns)
+    if out:
+        from ..run import prepare_output
+
+        prepare_output(FsPath(out), example="paths.jsonl")
     fh = open(out, "wb") if out else sys.stdout.buffer
     try:
         for slot in shard_slots(config.n, config.shard):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Callable, Sequence
 
@@ -32,8 +33,8 @@ def specs_from_ids(ids: Sequence[str]) -> list[str]:
             specs.append(rest)
         elif prefix == "file":
             raise OptionError(
-                f"catalog id {cid!r} names a catalog file, which cannot be found from the id alone; "
-                "pass the file with --catalog FILE"
+                f"catalog id {cid!r} names a catalog file, which cannot be found from the id alone "
+                "(and no manifest beside the records says where it was); pass the file with --catalog FILE"
             )
         else:
             raise OptionError(
@@ -42,8 +43,16 @@ def specs_from_ids(ids: Sequence[str]) -> list[str]:
     return specs
 
 
-def catalog_resolver(specs: Sequence[str]) -> Callable[[Sequence[str]], Catalog]:
-    """``ids -> Catalog``: the catalog loaded from ``specs`` when given, else from the ids."""
+def catalog_resolver(specs: Sequence[str], *, data: str | os.PathLike[str] | None = None
+                     ) -> Callable[[Sequence[str]], Catalog]:
+    """``ids -> Catalog``: the catalog loaded from ``specs`` when given, else from the ids.
+
+    Ids that cannot be resolved alone (``file:`` ids: a catalog file) fall back to the
+    catalogs ``magnet sample`` recorded in the manifest beside the records file ``data``
+    (``<data>.magnet.json``; default: the FILE argument of the running command, so
+    ``magnet verify`` and ``magnet export --mix`` both find it). A note on stderr says which
+    manifest and files were used.
+    """
     try:
         from ..catalog import load_catalogs
     except ImportError as exc:  # the loader module is missing from this installation
@@ -51,7 +60,52 @@ def catalog_resolver(specs: Sequence[str]) -> Callable[[Sequence[str]], Catalog]
     if specs:
         catalog = load_catalogs(list(specs))
         return lambda ids: catalog
-    return lambda ids: load_catalogs(specs_from_ids(ids))
+    data = data if data is not None else _command_file()
+    recorded: dict[str, Catalog] = {}
+
+    def resolve(ids: Sequence[str]) -> Catalog:
+        try:
+            return load_catalogs(specs_from_ids(ids))
+        except OptionError as exc:
+            from ..run import recorded_source
+
+            found = recorded_source(data) if data is not None else None
+            if found is None:
+                raise exc from None
+            if "catalog" not in recorded:
+                recorded["catalog"] = _load_recorded(*found, load_catalogs)
+            return _same_ids(recorded["catalog"], ids, found[1])
+
+    return resolve
+
+
+def _command_file() -> str | None:
+    """The FILE argument of the click command running now (``magnet verify FILE`` ...), if any."""
+    ctx = click.get_current_context(silent=True)
+    value = ctx.params.get("file") if ctx is not None else None
+    return value if isinstance(value, str) else None
+
+
+def _load_recorded(source, manifest, load_catalogs) -> Catalog:
+    """The catalog of a manifest's recorded source, with a note saying where it came from."""
+    shown = ", ".join(source.specs) or "the built-in catalogs"
+    try:
+        catalog = load_catalogs(list(source.specs), impl=source.impl, state=source.state)
+    except MagnetError as exc:
+        raise OptionError(f"the catalogs recorded in {manifest} ({shown}) cannot be loaded: {exc}; "
+                          "pass the catalog with --catalog SPEC") from None
+    click.echo(f"note: no --catalog given; using the catalogs recorded in {manifest}: {shown}", err=True)
+    return catalog
+
+
+def _same_ids(catalog: Catalog, ids: Sequence[str], manifest) -> Catalog:
+    """``catalog`` when it is the one the record was made from, else a one-line error."""
+    want = [part for joined in ids for part in joined.split("+")]
+    have = catalog.id.split("+")
+    if sorted(have) != sorted(want):
+        raise OptionError(f"the catalogs recorded in {manifest} are now {'+'.join(have)}, but the records were made "
+                          f"from {'+'.join(want)} (a catalog file changed); pass the original with --catalog FILE")
+    return catalog
 
 
 def _print_report(report: VerifyReport) -> None:
@@ -118,7 +172,7 @@ def command(file: str, catalogs: tuple[str, ...], no_replay: bool, max_errors: i
 
             checker = validate_record
         else:
-            resolver, checker = catalog_resolver(catalogs), None
+            resolver, checker = catalog_resolver(catalogs, data=file), None
         report = verify_file(file, catalog_resolver=resolver, replay=not no_replay, max_failures=max_errors,
                              checker=checker)
     except MagnetError as exc:

@@ -13,17 +13,23 @@ For every turn of a verified record, given the verified conversation before it:
 4. the chosen side is the verified turn, or, with a teacher, the teacher's answer given the
    reference calls as a hidden ``[Hint]`` when the checker accepts it.
 
-Hints never reach the stored messages. Models are called through ``litellm.completion``
-(any provider; ``api_base`` for an OpenAI-compatible server). One pair per record and type
-(the first turn with that error).
+Hints never reach the stored messages. One pair per record and type (the first turn with
+that error).
+
+Every model is asked through one :class:`~magnet_graph.translate.transport.ChatClient` (any
+provider through litellm, or straight HTTP to an OpenAI-compatible ``api_base``), so the
+three roles share its answer cache, adaptive concurrency limit, retries with
+``Retry-After``, cost counting and ``max_cost`` budget, and key scrubbing. The maker is
+async (:meth:`LLMPairMaker.amake`: ``magnet distill`` runs ``--concurrency`` records at a
+time); calling it runs one record synchronously.
 """
 
 from __future__ import annotations
 
-import os
+import asyncio
 import random
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import orjson
 
@@ -38,7 +44,9 @@ from .negatives import ERROR_TYPES, Site, assemble, user_end
 from .pairs import make_pair
 from .trace import arg_origins
 
-__all__ = ["LLMRoles", "llm_maker", "classify", "hint_text"]
+__all__ = ["LLMRoles", "LLMPairMaker", "llm_maker", "classify", "hint_text", "PROMPT_VERSION"]
+
+PROMPT_VERSION = "distill-prompts/1"  # in every cache key: bump it when the prompts below change
 
 
 @dataclass(frozen=True)
@@ -70,31 +78,25 @@ _DEFINITIONS = {
 }
 
 
-def _completion(roles: LLMRoles, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None,
-                seed: int) -> Any:
-    """One completion through litellm; transport failures become :class:`BackendError`."""
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    import litellm
+def make_client(roles: LLMRoles, **options: Any) -> Any:
+    """A :class:`~magnet_graph.translate.transport.ChatClient` for ``roles`` (``options``: its
+    other arguments, e.g. ``cache``, ``concurrency``, ``max_cost``)."""
+    from ..translate.transport import ChatClient
 
-    litellm.suppress_debug_info = True
-    kwargs: dict[str, Any] = {"model": model, "messages": messages, "temperature": roles.temperature,
-                              "timeout": roles.timeout, "num_retries": roles.max_retries, "seed": seed,
-                              "drop_params": True}
-    if roles.api_base:
-        kwargs["api_base"] = roles.api_base
-    if roles.api_key:
-        kwargs["api_key"] = roles.api_key
-    if tools:
-        kwargs["tools"] = tools
-        kwargs["_skip_mcp_handler"] = True  # litellm otherwise imports its optional MCP gateway
-    try:
-        response = litellm.completion(**kwargs)
-    except Exception as exc:  # litellm raises many provider-specific types
-        raise BackendError(f"{model}: {type(exc).__name__}: {str(exc)[:200]}") from None
-    choices = getattr(response, "choices", None) or []
-    if not choices:
-        raise BackendError(f"{model}: the reply has no choices")
-    return message_field(choices[0], "message")
+    options.setdefault("temperature", roles.temperature)
+    options.setdefault("timeout", roles.timeout)
+    options.setdefault("max_retries", roles.max_retries)
+    return ChatClient(roles.student, api_base=roles.api_base, api_key=roles.api_key, prompt_version=PROMPT_VERSION,
+                      **options)
+
+
+async def _completion(client: Any, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None,
+                      seed: int) -> Any:
+    """The reply message of one completion of ``model``; :class:`BackendError` when there is none."""
+    message = (await client.complete(messages, tools, model=model, seed=seed))["message"]
+    if message is None:
+        raise BackendError(f"{model}: the reply has no message")
+    return message
 
 
 def _call_text(call: Mapping[str, Any]) -> str:
@@ -131,7 +133,7 @@ class _Turn:
         self.messages = messages
 
 
-def _answer(roles: LLMRoles, model: str, site: Site, t: int, hint: str | None, seed: int) -> _Turn:
+async def _answer(roles: LLMRoles, client: Any, model: str, site: Site, t: int, hint: str | None, seed: int) -> _Turn:
     """Let ``model`` act in turn ``t`` (tools run in the replayed environment)."""
     rec = site.record
     prefix = rec["messages"][: user_end(rec, t)]
@@ -142,10 +144,11 @@ def _answer(roles: LLMRoles, model: str, site: Site, t: int, hint: str | None, s
     calls: list[dict[str, Any]] = []
     hidden = [{"role": "system", "content": hint}] if hint else []
     for step in range(roles.max_steps):
-        message = _completion(roles, model, prefix + hidden + action, tools, derive_seed(seed, step))
+        message = await _completion(client, model, prefix + hidden + action, tools, derive_seed(seed, step))
         try:
             made = parse_tool_calls(message, allowed=allowed)
         except ReplyError as exc:
+            client.faults[exc.kind] += 1
             action.append({"role": "assistant", "content": f"(unusable reply: {exc})"})
             return _Turn(calls, action)
         if not made:
@@ -229,7 +232,8 @@ def _leaf(args: Any, path: tuple) -> Any:
 _MISSING = object()
 
 
-def _judge(roles: LLMRoles, site: Site, t: int, candidate: Mapping[str, Any], failures: list[str], seed: int) -> str | None:
+async def _judge(roles: LLMRoles, client: Any, site: Site, t: int, candidate: Mapping[str, Any], failures: list[str],
+                 seed: int) -> str | None:
     """The judge's label, or ``None`` when it gives no usable one."""
     rec = site.record
     start, end = candidate["turns"][t]["messages"]
@@ -248,18 +252,52 @@ def _judge(roles: LLMRoles, site: Site, t: int, candidate: Mapping[str, Any], fa
         {"role": "user", "content": orjson.dumps(answer, option=orjson.OPT_INDENT_2).decode()},
     ]
     try:
-        data = parse_json_reply(message_field(_completion(roles, roles.judge or "", messages, None, seed), "content"))
+        message = await _completion(client, roles.judge or "", messages, None, seed)
+        data = parse_json_reply(message_field(message, "content"))
+    except ReplyError as exc:
+        client.faults[exc.kind] += 1
+        return None
     except BackendError:
         return None
     label = data.get("error_type")
     return label if label in ERROR_TYPES else None
 
 
-def llm_maker(roles: LLMRoles, *, types: Sequence[str] = ERROR_TYPES, seed: int = 0, full: bool = False
-              ) -> Callable[[dict[str, Any], Catalog], tuple[list[dict[str, Any]], list[tuple[str, str]]]]:
-    """A pair maker for :func:`~magnet_graph.distill.pairs.distill_file` that asks the models."""
+class LLMPairMaker:
+    """The pair maker of :func:`llm_maker`: ``await maker.amake(record, catalog)`` (or
+    ``maker(record, catalog)``, synchronous) -> ``(pairs, missed)``.
 
-    def make(record: dict[str, Any], catalog: Catalog) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    ``amake`` returns :data:`magnet_graph.run.UNFINISHED` instead when the client stopped
+    (``max_cost`` reached, the key rejected) while the record was made: it is left for the
+    run that continues the job. ``describe()`` is what decides the pairs, for the manifest.
+    """
+
+    def __init__(self, roles: LLMRoles, *, types: Sequence[str], seed: int, full: bool, client: Any):
+        self.roles, self.types, self.seed, self.full, self.client = roles, tuple(types), seed, full, client
+
+    def describe(self) -> dict[str, Any]:
+        r = self.roles
+        return {"student": r.student, "teacher": r.teacher, "judge": r.judge, "temperature": self.client.temperature,
+                "max_steps": r.max_steps, "prompt_version": PROMPT_VERSION}
+
+    def __call__(self, record: dict[str, Any], catalog: Catalog) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+        result = asyncio.run(self._one(record, catalog))
+        if not isinstance(result, tuple):
+            raise BackendError(f"{self.roles.student}: stopped: {self.client.stop_detail}")
+        return result
+
+    async def _one(self, record: dict[str, Any], catalog: Catalog) -> Any:
+        try:
+            return await self.amake(record, catalog)
+        finally:
+            await self.client.aclose()
+
+    async def amake(self, record: dict[str, Any], catalog: Catalog) -> Any:
+        """The pairs of one record and ``(type, reason)`` for each type it gave none of."""
+        from ..run import UNFINISHED
+
+        types, roles, seed = self.types, self.roles, self.seed
+        self.client.track_usage()  # this record's own requests: a repeated question is a new sample
         failures = verify_record(record, catalog)
         if failures:
             return [], [(t, f"bad_record: {failures[0]}") for t in types]
@@ -270,26 +308,39 @@ def llm_maker(roles: LLMRoles, *, types: Sequence[str] = ERROR_TYPES, seed: int 
             for t in range(len(record["turns"])):
                 if len(found) == len(types):
                     break
-                pair = _turn_pair(roles, site, t, types, found, seen, derive_seed(seed, record.get("id", ""), t), full)
+                pair = await _turn_pair(roles, self.client, site, t, types, found, seen,
+                                        derive_seed(seed, record.get("id", ""), t), self.full)
                 if pair is not None:
                     found[pair["error_type"]] = pair
         except BackendError as exc:
-            return list(found.values()), [(t, f"backend_error: {exc}") for t in types if t not in found]
+            if self.client.stop_reason:
+                return UNFINISHED
+            return [found[t] for t in types if t in found], [(t, f"backend_error: {exc}") for t in types if t not in found]
+        if self.client.stop_reason:  # a judge that could not answer fell back to rules: do the record again later
+            return UNFINISHED
         missed = [(t, "student_made_no_such_error" if seen else "student_correct") for t in types if t not in found]
         return [found[t] for t in types if t in found], missed
 
-    return make
+
+def llm_maker(roles: LLMRoles, *, types: Sequence[str] = ERROR_TYPES, seed: int = 0, full: bool = False,
+              client: Any = None) -> LLMPairMaker:
+    """A pair maker for :func:`~magnet_graph.distill.pairs.distill_file` that asks the models.
+
+    ``client``: the :class:`~magnet_graph.translate.transport.ChatClient` to ask them through
+    (``magnet distill`` builds one from its options); default one from ``roles`` without a cache.
+    """
+    return LLMPairMaker(roles, types=types, seed=seed, full=full, client=client or make_client(roles))
 
 
-def _turn_pair(roles: LLMRoles, site: Site, t: int, types: Sequence[str], found: Mapping[str, Any], seen: set[str],
+async def _turn_pair(roles: LLMRoles, client: Any, site: Site, t: int, types: Sequence[str], found: Mapping[str, Any], seen: set[str],
                seed: int, full: bool) -> dict[str, Any] | None:
     rec = site.record
-    student = _answer(roles, roles.student, site, t, None, derive_seed(seed, "student"))
+    student = await _answer(roles, client, roles.student, site, t, None, derive_seed(seed, "student"))
     cand = _candidate(site, t, student)
     failures = check_against(cand, rec, catalog=site.catalog)
     if not failures:
         return None
-    label = (_judge(roles, site, t, cand, failures, derive_seed(seed, "judge")) if roles.judge else None) \
+    label = (await _judge(roles, client, site, t, cand, failures, derive_seed(seed, "judge")) if roles.judge else None) \
         or classify(cand, rec, t, site.params)
     seen.add(label or "unclassified")
     if label is None or label not in types or label in found:
@@ -297,13 +348,13 @@ def _turn_pair(roles: LLMRoles, site: Site, t: int, types: Sequence[str], found:
     rejected, method = student, "llm-student"
     if roles.teacher:
         text = cand["messages"][-1].get("content") if label == "wrong_summary" else None
-        misled = _answer(roles, roles.teacher, site, t, hint_text(rec["turns"][t], student.calls, text=text),
+        misled = await _answer(roles, client, roles.teacher, site, t, hint_text(rec["turns"][t], student.calls, text=text),
                          derive_seed(seed, "teacher-misled"))
         if check_against(_candidate(site, t, misled), rec, catalog=site.catalog):
             rejected, method = misled, "llm-teacher-misled"
     chosen = None
     if roles.teacher:
-        right = _answer(roles, roles.teacher, site, t, hint_text(rec["turns"][t]), derive_seed(seed, "teacher"))
+        right = await _answer(roles, client, roles.teacher, site, t, hint_text(rec["turns"][t]), derive_seed(seed, "teacher"))
         if not check_against(_candidate(site, t, right), rec, catalog=site.catalog):
             chosen = right.messages
     return make_pair(rec, t, rejected.messages, error_type=label, method=method,

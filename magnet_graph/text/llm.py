@@ -12,7 +12,11 @@ Prompts are pure functions and replies are parsed (never evaluated):
   conversation after the rule-based checks.
 
 A reply that cannot be used falls back to the offline result for that stage and is counted
-(``fallbacks``); transport failures are retried by the backend, then counted as well.
+(``fallbacks``); transport failures are retried by the client, then counted as well. Every
+request goes through a :class:`~magnet_graph.translate.transport.ChatClient` (answer cache,
+adaptive limiter, retries with ``Retry-After``, cost, ``max_cost``, key scrubbing). A client
+that stops for good (budget reached, key rejected) raises :class:`LLMStopped`, which no stage
+turns into a fallback: the job ends after its last whole segment.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import asyncio
 from collections import Counter
 from typing import Any
 
-from ..errors import BackendError
+from ..errors import BackendError, MagnetError
 from ..translate.parse import message_field, parse_json_reply
 from .extract import ExtractError, workflow_from_steps
 from .filter import Relevance, score_segment
@@ -29,7 +33,15 @@ from .inputs import Segment
 from .model import Workflow
 from .parse import parse_procedure
 
-__all__ = ["TextLLM", "relevance_messages", "extract_messages", "judge_messages"]
+__all__ = ["TextLLM", "LLMStopped", "relevance_messages", "extract_messages", "judge_messages"]
+
+
+class LLMStopped(MagnetError):
+    """The client stopped for good (``reason``: ``max_cost`` or a fatal fault such as ``auth``)."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
 
 _SYSTEM = "You analyse how-to texts for a tool-use data pipeline. Reply with one JSON object and nothing else."
 
@@ -86,14 +98,20 @@ def _reply_message(response: Any) -> Any:
 
 
 class TextLLM:
-    """The model used by every LLM stage; ``counters()`` sums its use for ``report.json``."""
+    """The model used by every LLM stage; :meth:`usage` sums its use for ``report.json``.
+
+    ``backend``: the :class:`~magnet_graph.translate.transport.ChatClient` to ask through
+    (default: one for ``model`` without a cache, at temperature 0).
+    """
 
     def __init__(self, model: str, *, api_base: str | None = None, seed: int = 0, backend: Any = None):
         if backend is None:
-            from ..translate.llm import LiteLLMBackend
+            from ..translate.transport import ChatClient
 
-            backend = LiteLLMBackend(model, api_base=api_base, seed=seed, temperature=0.0, max_retries=2,
-                                     backoff=0.05, max_backoff=1.0)
+            from .pipeline import PROMPT_VERSION
+
+            backend = ChatClient(model, api_base=api_base, seed=seed, temperature=0.0, max_retries=2,
+                                 backoff=0.05, max_backoff=1.0, prompt_version=PROMPT_VERSION)
         self.backend = backend
         self.model = model
         self.fallbacks: Counter[str] = Counter()
@@ -107,8 +125,16 @@ class TextLLM:
         return self._event_loop
 
     def ask_text(self, messages: list[dict[str, Any]]) -> str:
-        """One completion's text (``""`` when the reply has none); raises BackendError."""
-        response = self._loop().run_until_complete(self.backend._complete(messages, None))
+        """One completion's text (``""`` when the reply has none); raises BackendError, or
+        :class:`LLMStopped` once the client has stopped for good."""
+        complete = getattr(self.backend, "complete", None) or self.backend._complete
+        try:
+            response = self._loop().run_until_complete(complete(messages, None))
+        except BackendError:
+            reason = getattr(self.backend, "stop_reason", "")
+            if reason:
+                raise LLMStopped(reason, str(getattr(self.backend, "stop_detail", "") or reason)) from None
+            raise
         message = _reply_message(response)
         content = message_field(message, "content") if message is not None else None
         return content if isinstance(content, str) else ""
@@ -129,12 +155,30 @@ class TextLLM:
 
     @property
     def calls(self) -> int:
+        """Completions received from the network."""
         return int(getattr(self.backend, "calls", 0))
 
+    @property
+    def answered(self) -> int:
+        """Completions received, from the network or the cache (what a record's provenance counts:
+        the same whether or not the answers were cached)."""
+        return self.calls + int(getattr(self.backend, "cache_hits", 0))
+
+    def usage(self) -> dict[str, Any]:
+        """Cumulative use as plain data: network calls, cache hits, tokens, cost, faults by
+        kind, fallbacks by stage, judge verdicts."""
+        b = self.backend
+        return {"calls": self.calls, "cache_hits": int(getattr(b, "cache_hits", 0)),
+                "prompt_tokens": int(getattr(b, "prompt_tokens", 0)),
+                "completion_tokens": int(getattr(b, "completion_tokens", 0)),
+                "cost_usd": float(getattr(b, "cost_usd", 0.0)), "faults": dict(getattr(b, "faults", {})),
+                "fallbacks": dict(self.fallbacks), "judge_verdicts": dict(self.verdicts)}
+
     def counters(self) -> dict[str, Any]:
-        base = self.backend.counters() if hasattr(self.backend, "counters") else {}
-        return {"model": self.model, **base, "fallbacks": dict(sorted(self.fallbacks.items())),
-                "judge_verdicts": dict(sorted(self.verdicts.items()))}
+        """:meth:`usage` with the model's name (``report.json``'s ``llm``)."""
+        usage = self.usage()
+        return {"model": self.model, **usage, "fallbacks": dict(sorted(usage["fallbacks"].items())),
+                "judge_verdicts": dict(sorted(usage["judge_verdicts"].items()))}
 
     # -- stages -----------------------------------------------------------------------
     def relevance(self, segment: Segment, *, threshold: float) -> Relevance:

@@ -14,10 +14,20 @@ plus an LLM judge with a model) and writes, in ``out_dir``:
   per conversation before and after refinement.
 
 Same inputs and seed, same bytes (nothing time-dependent is written).
+
+Durable and resumable: segments are done in order; each one's lines are appended to
+``segments.jsonl`` and ``conversations.jsonl`` and then noted in ``journal.magnet.jsonl``
+(a :class:`~magnet_graph.run.Journal`: the settings, then per segment its id and text digest,
+the names it took, its workflow and its counts). A run killed at any moment and started
+again with the same settings cuts off what was written after the last noted segment and
+continues from there; the outputs are the bytes an uninterrupted run writes. Other settings
+or changed inputs start the folder again. With a model, an LLM that stops for good
+(``max_cost`` reached, the key rejected) ends the run after the last whole segment.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +37,7 @@ from typing import Any, Callable, Sequence
 import orjson
 
 from .. import __version__
+from ..errors import OptionError
 from ..execute import content_id
 from ..seeding import derive_seed
 from ..types import Catalog
@@ -41,10 +52,13 @@ from .refine import add_decoys, companion_tools, refine_plan, system_message
 from .toolkit import initial_state, workflow_catalog
 
 __all__ = ["ExtractConfig", "ExtractReport", "run_extract", "PROMPT_VERSION", "conversation_stats",
-           "ground_workflow", "with_companions", "catalog_bytes"]
+           "ground_workflow", "with_companions", "catalog_bytes", "JOURNAL_NAME"]
 
 PROMPT_VERSION = "gem-1"
+JOURNAL_NAME = "journal.magnet.jsonl"
 _JSONL = orjson.OPT_APPEND_NEWLINE
+# the per-segment parts of the report (merged from the journal when a run resumes)
+_PARTS = ("segments", "kept", "written", "workflows", "tools")
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,35 @@ class ExtractReport:
         if detail and key not in self.examples:
             self.examples[key] = detail[:300]
 
+    # not in report.json (an uninterrupted run and a resumed one write the same file)
+    resumed: int = 0  # segments done by an earlier run
+    restarted: str = ""  # why an earlier unfinished run was not continued
+    stop_reason: str = ""
+    stopped: str = ""
+
+    def state(self) -> dict[str, Any]:
+        """This report's per-segment counts as plain data (a journal entry's ``report``)."""
+        return {**{k: getattr(self, k) for k in _PARTS}, "stages": self.stages, "drops": dict(self.drops),
+                "examples": self.examples, "before": self.before, "after": self.after, "patterns": dict(self.patterns)}
+
+    def merge(self, state: dict[str, Any]) -> None:
+        """Add the counts of a :meth:`state` (a later segment's) to this report."""
+        for k in _PARTS:
+            setattr(self, k, getattr(self, k) + state[k])
+        for name, (inn, out) in state["stages"].items():
+            self.stage(name, inn=inn, out=out)
+        self.drops.update(state["drops"])
+        for k, v in state["examples"].items():
+            self.examples.setdefault(k, v)
+        self.before.extend(tuple(r) for r in state["before"])
+        self.after.extend(tuple(r) for r in state["after"])
+        self.patterns.update(state["patterns"])
+
+    @property
+    def exit_code(self) -> int:
+        """3 when stopped by ``max_cost`` (rerun to continue), 2 when the LLM stopped for good, else 0."""
+        return 3 if self.stop_reason == "max_cost" else 2 if self.stop_reason else 0
+
     def to_json(self) -> dict[str, Any]:
         def avg(rows: list[tuple[int, int, int]]) -> dict[str, float]:
             n = max(len(rows), 1)
@@ -118,7 +161,7 @@ class ExtractReport:
             "patterns": dict(sorted(self.patterns.items())),
             "llm": self.llm,
             "config": self.config,
-        }
+        } | ({"stopped": self.stopped} if self.stopped else {})
 
 
 def conversation_stats(record: dict[str, Any]) -> tuple[int, int, int]:
@@ -183,13 +226,42 @@ def _first_code(failures: list[str]) -> str:
     return failures[0].split(":", 1)[0]
 
 
+class _Taken(set):
+    """A set of names that remembers the ones added since :meth:`take_new` (for the journal)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.new: list[str] = []
+
+    def add(self, name: str) -> None:
+        if name not in self:
+            self.new.append(name)
+        super().add(name)
+
+    def take_new(self) -> list[str]:
+        new, self.new = self.new, []
+        return new
+
+
+def _digest(seg: Segment) -> str:
+    return hashlib.blake2b(f"{seg.id}\x1f{seg.title}\x1f{seg.text}".encode(), digest_size=8).hexdigest()
+
+
 def run_extract(inputs: Sequence[str | Path], out_dir: str | Path, *, config: ExtractConfig = ExtractConfig(),
-                on_segment: Callable[[int], None] | None = None) -> ExtractReport:
-    """Run the whole job and write ``out_dir`` (see the module docstring)."""
+                on_segment: Callable[[int], None] | None = None, overwrite: bool = False,
+                client: Any = None) -> ExtractReport:
+    """Run the whole job and write ``out_dir`` (see the module docstring); resume if possible.
+
+    ``client``: the :class:`~magnet_graph.translate.transport.ChatClient` that asks
+    ``config.model`` (the CLI builds one with its cache, limits and budget; default: one
+    without a cache). ``overwrite`` starts the folder again even when it could resume.
+    """
+    from ..run import Journal
+
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OptionError(f"-o {out} is a file; give a folder for the outputs of magnet extract")
     (out / "catalog").mkdir(parents=True, exist_ok=True)
-    for old in (out / "catalog").glob("*.json"):
-        old.unlink()
     report = ExtractReport(config={"threshold": config.threshold, "seed": config.seed,
                                    "conversations_per_text": config.conversations_per_text,
                                    "refine": config.refine, "model": config.model, "synthesizer": config.synthesizer})
@@ -197,67 +269,204 @@ def run_extract(inputs: Sequence[str | Path], out_dir: str | Path, *, config: Ex
     report.texts = len(texts)
     report.input_problems = [p.message for p in problems]
     report.input_drops.update(p.reason for p in problems)
+    segments = [seg for text in texts for seg in segment_text(text)]
+    manifest = {"command": "extract", "config": {**report.config, "min_patterns": config.min_patterns,
+                                                 "max_bytes": config.max_bytes},
+                "prompt_version": PROMPT_VERSION, "sources": {"inputs": [str(Path(i).resolve()) for i in inputs]}}
+    journal = Journal(out / JOURNAL_NAME, {"segments": out / "segments.jsonl", "conversations": out / "conversations.jsonl"})
+    report.restarted = "" if overwrite else _why_not_resume(journal, manifest, segments)
+    if overwrite or journal.manifest is None or report.restarted:
+        for old in (out / "catalog").glob("*.json"):
+            old.unlink()
+        journal.start(manifest)
+    else:
+        journal.resume()
     llm = None
     if config.model is not None:
         from .llm import TextLLM
 
-        llm = TextLLM(config.model, api_base=config.api_base, seed=config.seed)
-    taken_tools: set[str] = set()
-    taken_tasks: set[str] = set()
-    workflows: list[tuple[Workflow, list[str]]] = []
-    slot = 0
-    with open(out / "segments.jsonl", "wb") as seg_fh, open(out / "conversations.jsonl", "wb") as conv_fh:
-        for text in texts:
-            for seg in segment_text(text):
-                report.segments += 1
-                rel = llm.relevance(seg, threshold=config.threshold) if llm else score_segment(seg, threshold=config.threshold)
-                seg_fh.write(orjson.dumps({"id": seg.id, "text_id": seg.text_id, "source": seg.source,
-                                           "title": seg.title, **rel.to_json(), "text": seg.text}, option=_JSONL))
-                report.stage("filter", inn=1, out=int(rel.kept))
-                if on_segment is not None:
-                    on_segment(1)
-                if not rel.kept:
-                    continue
-                report.kept += 1
-                if llm is not None and config.synthesizer:
-                    from .synth import synthesize
-
-                    slot = synthesize(llm, seg, rel, out=out, fh=conv_fh, report=report, config=config, slot=slot,
-                                      taken_tools=taken_tools, taken_tasks=taken_tasks, workflows=workflows)
-                    continue
-                wf = _extract(seg, rel, llm, report, taken_tools, taken_tasks)
-                if wf is None:
-                    continue
-                ids: list[str] = []
-                workflows.append((wf, ids))
-                catalog = workflow_catalog(wf, catalog_id=_catalog_id(wf))
-                (out / "catalog" / f"{wf.task}.json").write_bytes(catalog_bytes(wf))
-                for k in range(config.conversations_per_text):
-                    seed = derive_seed(config.seed, "conversation", seg.id, k)
-                    before = llm.calls if llm is not None else 0
-                    try:
-                        record = _conversation(wf, catalog, seed=seed, slot=slot, config=config, report=report,
-                                               llm=llm)
-                    except Exception as exc:  # one odd workflow must not stop the run: counted, with its cause
-                        report.drop("ground", "internal_error", f"{seg.id}: {type(exc).__name__}: {exc}")
-                        record = None
-                    if record is not None and llm is not None:
-                        record["provenance"]["llm_calls"] = llm.calls - before
-                    slot += 1
-                    if record is not None:
-                        conv_fh.write(orjson.dumps(record, option=_JSONL))
-                        ids.append(record["id"])
-                        report.written += 1
-    _write_workflows(out, workflows, report)
-    if llm is not None:
-        llm.close()
-        report.llm = llm.counters()
-    (out / "report.json").write_bytes(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2) + b"\n")
+        llm = TextLLM(config.model, api_base=config.api_base, seed=config.seed, backend=client)
+    job = _Job(out, config, report, llm, journal)
+    try:
+        for entry in journal.entries:
+            job.restore(entry)
+        report.resumed = len(journal.entries)
+        if on_segment is not None and report.resumed:
+            on_segment(report.resumed)
+        for seg in segments[report.resumed:]:
+            if not job.segment(seg):
+                break
+            if on_segment is not None:
+                on_segment(1)
+    finally:
+        journal.close()
+        if llm is not None:
+            llm.close()
+    _finish(out, job, report)
     return report
+
+
+def _why_not_resume(journal: Any, manifest: dict[str, Any], segments: list[Segment]) -> str:
+    """Why the journal's run cannot be continued (``""``: it can, or there is none)."""
+    if journal.manifest is None:
+        return ""
+    diff = journal.differences(manifest)
+    if diff:
+        return f"the settings changed ({', '.join(diff)})"
+    if len(journal.entries) > len(segments):
+        return "the inputs have fewer segments than the earlier run did"
+    for seg, entry in zip(segments, journal.entries):
+        if entry.get("segment") != seg.id or entry.get("digest") != _digest(seg):
+            return f"the inputs changed (segment {seg.id})"
+    return ""
+
+
+class _Job:
+    """The state one segment hands to the next: names taken, workflows, the next slot."""
+
+    def __init__(self, out: Path, config: ExtractConfig, report: ExtractReport, llm: Any, journal: Any):
+        self.out, self.config, self.report, self.llm, self.journal = out, config, report, llm, journal
+        self.taken_tools, self.taken_tasks = _Taken(), _Taken()
+        self.workflows: list[tuple[Workflow, list[str]]] = []
+        self.slot = 0
+        self.usage: dict[str, Any] = {}
+
+    def restore(self, entry: dict[str, Any]) -> None:
+        """Take over the effects of a segment done by an earlier run (a journal entry)."""
+        for name in entry["taken_tools"]:
+            self.taken_tools.add(name)
+        for name in entry["taken_tasks"]:
+            self.taken_tasks.add(name)
+        self.taken_tools.take_new()
+        self.taken_tasks.take_new()
+        if entry["workflow"] is not None:
+            self.workflows.append((Workflow.from_json(entry["workflow"]), list(entry["ids"])))
+        self.slot = entry["slot"]
+        self.report.merge(entry["report"])
+        _add_usage(self.usage, entry.get("llm") or {})
+
+    def segment(self, seg: Segment) -> bool:
+        """Do one segment and note it in the journal; ``False`` when the LLM stopped (nothing noted)."""
+        from .llm import LLMStopped
+
+        part = ExtractReport(config=self.report.config)
+        before = len(self.workflows)
+        usage = self.llm.usage() if self.llm is not None else None
+        try:
+            self.slot = _segment(seg, self.out, self.config, part, self.llm, self.journal.files, self.slot,
+                                 self.taken_tools, self.taken_tasks, self.workflows)
+        except LLMStopped as exc:  # leave the segment to the run that continues the job
+            self.report.stop_reason, self.report.stopped = exc.reason, str(exc)
+            del self.workflows[before:]
+            self.journal.rollback()
+            return False
+        workflow, ids = self.workflows[before] if len(self.workflows) > before else (None, [])
+        delta = _usage_delta(usage, self.llm.usage()) if usage is not None else {}
+        self.journal.commit({"segment": seg.id, "digest": _digest(seg), "slot": self.slot,
+                             "taken_tools": self.taken_tools.take_new(), "taken_tasks": self.taken_tasks.take_new(),
+                             "workflow": workflow.to_json() if workflow is not None else None, "ids": ids,
+                             "report": part.state(), "llm": delta})
+        self.report.merge(part.state())
+        _add_usage(self.usage, delta)
+        return True
+
+
+def _usage_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in after.items():
+        if isinstance(v, dict):
+            d = {n: c - before[k].get(n, 0) for n, c in v.items() if c - before[k].get(n, 0)}
+            if d:
+                out[k] = d
+        elif v - before[k]:
+            out[k] = v - before[k]
+    return out
+
+
+def _add_usage(total: dict[str, Any], delta: dict[str, Any]) -> None:
+    for k, v in delta.items():
+        if isinstance(v, dict):
+            mine = total.setdefault(k, {})
+            for n, c in v.items():
+                mine[n] = mine.get(n, 0) + c
+        else:
+            total[k] = total.get(k, 0) + v
+
+
+def _segment(seg: Segment, out: Path, config: ExtractConfig, report: ExtractReport, llm: Any, files: dict[str, Any],
+             slot: int, taken_tools: set[str], taken_tasks: set[str], workflows: list[tuple[Workflow, list[str]]]) -> int:
+    """Filter, extract, ground, refine and validate one segment; returns the next slot."""
+    from .llm import LLMStopped
+
+    report.segments += 1
+    rel = llm.relevance(seg, threshold=config.threshold) if llm else score_segment(seg, threshold=config.threshold)
+    files["segments"].write(orjson.dumps({"id": seg.id, "text_id": seg.text_id, "source": seg.source,
+                                         "title": seg.title, **rel.to_json(), "text": seg.text}, option=_JSONL))
+    report.stage("filter", inn=1, out=int(rel.kept))
+    if not rel.kept:
+        return slot
+    report.kept += 1
+    if llm is not None and config.synthesizer:
+        from .synth import synthesize
+
+        return synthesize(llm, seg, rel, out=out, fh=files["conversations"], report=report, config=config, slot=slot,
+                          taken_tools=taken_tools, taken_tasks=taken_tasks, workflows=workflows)
+    wf = _extract(seg, rel, llm, report, taken_tools, taken_tasks)
+    if wf is None:
+        return slot
+    ids: list[str] = []
+    workflows.append((wf, ids))
+    catalog = workflow_catalog(wf, catalog_id=_catalog_id(wf))
+    (out / "catalog" / f"{wf.task}.json").write_bytes(catalog_bytes(wf))
+    for k in range(config.conversations_per_text):
+        seed = derive_seed(config.seed, "conversation", seg.id, k)
+        before = llm.answered if llm is not None else 0
+        try:
+            record = _conversation(wf, catalog, seed=seed, slot=slot, config=config, report=report, llm=llm)
+        except LLMStopped:
+            raise
+        except Exception as exc:  # one odd workflow must not stop the run: counted, with its cause
+            report.drop("ground", "internal_error", f"{seg.id}: {type(exc).__name__}: {exc}")
+            record = None
+        if record is not None and llm is not None:
+            record["provenance"]["llm_calls"] = llm.answered - before
+        slot += 1
+        if record is not None:
+            files["conversations"].write(orjson.dumps(record, option=_JSONL))
+            ids.append(record["id"])
+            report.written += 1
+    return slot
+
+
+def _finish(out: Path, job: _Job, report: ExtractReport) -> None:
+    """Write the files made from every segment: catalogs, workflows, graph, report."""
+    keep = {f"{wf.task}.json" for wf, _ in job.workflows}
+    for old in (out / "catalog").glob("*.json"):
+        if old.name not in keep:
+            old.unlink()
+    for wf, _ in job.workflows:
+        path = out / "catalog" / f"{wf.task}.json"
+        if not path.exists():
+            path.write_bytes(catalog_bytes(wf))
+    _write_workflows(out, job.workflows, report)
+    if job.llm is not None:
+        report.llm = {"model": job.llm.model, **_report_usage(job.usage)}
+    (out / "report.json").write_bytes(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _report_usage(usage: dict[str, Any]) -> dict[str, Any]:
+    """report.json's ``llm`` entry from summed usage (keys always present, counters sorted)."""
+    return {"calls": usage.get("calls", 0), "cache_hits": usage.get("cache_hits", 0),
+            "prompt_tokens": usage.get("prompt_tokens", 0), "completion_tokens": usage.get("completion_tokens", 0),
+            "cost_usd": round(usage.get("cost_usd", 0.0), 8), "faults": dict(sorted(usage.get("faults", {}).items())),
+            "fallbacks": dict(sorted(usage.get("fallbacks", {}).items())),
+            "judge_verdicts": dict(sorted(usage.get("judge_verdicts", {}).items()))}
 
 
 def _extract(seg: Segment, rel: Relevance, llm: Any, report: ExtractReport, taken_tools: set[str],
              taken_tasks: set[str]) -> Workflow | None:
+    from .llm import LLMStopped
+
     report.stage("extract", inn=1)
     try:
         if llm is not None:
@@ -267,6 +476,8 @@ def _extract(seg: Segment, rel: Relevance, llm: Any, report: ExtractReport, take
     except ExtractError as exc:
         report.drop("extract", exc.reason, str(exc))
         return None
+    except LLMStopped:
+        raise
     except Exception as exc:  # a text the extractor cannot read: counted, with its cause
         report.drop("extract", "internal_error", f"{seg.id}: {type(exc).__name__}: {exc}")
         return None
