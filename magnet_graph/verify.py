@@ -453,6 +453,31 @@ def _as_number(text: str) -> float | None:
         return None
 
 
+def _said(value: str, text: str) -> bool:
+    """Whether ``value`` occurs in ``text`` as a whole: not inside a longer word or id
+    (``"a"`` is not said by "a bank account", ``ACC-68`` is not said by ``ACC-6812``)."""
+    if len(value) < 2:  # one letter is in every sentence: it counts only when quoted
+        return bool(value) and any(q + value + q in text for q in ("'", '"', "`"))
+    start = text.find(value)
+    while start != -1:
+        end = start + len(value)
+        for plural in ("s", "es"):  # "2 desk lamps" states the item "desk lamp"
+            if value[-1].isalpha() and text.startswith(plural, end) and not _word_char(text[end + len(plural):end + len(plural) + 1] or " "):
+                end += len(plural)
+                break
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (_word_char(before) and _word_char(value[0])) and not (_word_char(after) and _word_char(value[-1])):
+            if not (value[0].isalnum() and before in "-_") and not (value[-1].isalnum() and after in "-_"):
+                return True
+        start = text.find(value, start + 1)
+    return False
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 class _Sources:
     """What a call may take its argument values from: user text and earlier outputs.
 
@@ -502,7 +527,7 @@ class _Sources:
                     strings.add(str(int(value)))
 
     def has_string(self, value: str) -> bool:
-        if value in self.strings or value.lower() in self.text:
+        if value in self.strings or _said(value.lower(), self.text):
             return True
         if not self.pending:
             return False

@@ -567,3 +567,13 @@ def test_any_corruption_is_reported_never_raised(catalog, good, data):
     assert failures and all(isinstance(f, str) for f in failures)  # at least the id no longer matches
     rehashed = verify_record(_rehash(rec), catalog)  # and with a fresh id: still no exception
     assert all(isinstance(f, str) and ": " in f for f in rehashed)
+
+
+def test_grounding_needs_whole_words_not_substrings():
+    from magnet_graph.verify import _said
+
+    text = "please pay acc-6812 from a bank account for 2 desk lamps, and read 'x'."
+    assert _said("acc-6812", text) and _said("desk lamp", text) and _said("x", text)
+    assert not _said("acc-68", text)  # part of a longer id
+    assert not _said("bank acc", text)  # part of a word
+    assert not _said("b", text)  # a single letter counts only when quoted

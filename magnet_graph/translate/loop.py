@@ -116,7 +116,7 @@ class _Conversation:
 
     def rollback(self) -> None:
         """Rebuild the environment and replay the calls kept so far (after a failed batch)."""
-        env = Environment(self.catalog, self.toolkits, seed=self.seed, initial_state=self.env.initial_state)
+        env = self.env.restart()
         for _, c in self.prior:
             _exec(env, c.name, c.arguments)
         self.env = env
