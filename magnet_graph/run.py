@@ -53,7 +53,7 @@ from .types import Catalog
 __all__ = [
     "EXIT_OK", "EXIT_INCOMPLETE", "EXIT_ERROR", "EXIT_STOPPED",
     "CatalogSource", "LineWriter", "RunConfig", "RunReport", "run_sample", "parse_shard", "shard_slots",
-    "read_done_slots", "iter_records", "recorded_source", "run_ordered", "UNFINISHED",
+    "read_done_slots", "recorded_source", "run_ordered", "UNFINISHED",
     "Journal", "read_journal", "prepare_output",
 ]  # fmt: skip
 
@@ -777,15 +777,3 @@ def _run_workers(
                 writer.write_line(line)
             report.merge(part)
             progress(len(chunk))
-
-
-def iter_records(path: FsPath) -> Iterable[tuple[int, dict[str, Any] | None, str]]:
-    """Yield ``(line number, record or None, error)`` for each non-empty line of a JSONL file."""
-    with open(path, "rb") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield lineno, orjson.loads(line), ""
-            except orjson.JSONDecodeError as exc:
-                yield lineno, None, f"not JSON ({exc})"

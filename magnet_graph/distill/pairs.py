@@ -30,6 +30,7 @@ import orjson
 
 from ..errors import MagnetError, OptionError, RecordError
 from ..execute import Environment, canonical_json, content_id
+from ..jsonl import read_objects
 from ..export.chat import tools_for
 from ..types import Catalog
 from ..verify import verify_record
@@ -252,17 +253,8 @@ def _with_replayed_state(rec: dict[str, Any], source: Mapping[str, Any], t: int,
 
 def read_jsonl(path: str | FsPath) -> Iterable[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for each non-blank line; :class:`RecordError` names a bad line."""
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise RecordError(f"{path}: line {number}: not valid JSON ({exc}); fix or remove the line") from None
-            if not isinstance(obj, dict):
-                raise RecordError(f"{path}: line {number}: expected a JSON object, got {type(obj).__name__}")
-            yield number, obj
+    for number, _, obj in read_objects(path):
+        yield number, obj
 
 
 PairMaker = Callable[[dict[str, Any], Catalog], tuple[list[dict[str, Any]], list[tuple[str, str]]]]
@@ -272,17 +264,8 @@ JOURNAL_SUFFIX = ".magnet.jsonl"  # the progress journal beside the pairs (see J
 
 def _lines(path: FsPath) -> Iterable[tuple[int, str, dict[str, Any]]]:
     """``(line number, digest of the line, object)`` for each non-blank line, as :func:`read_jsonl`."""
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise RecordError(f"{path}: line {number}: not valid JSON ({exc}); fix or remove the line") from None
-            if not isinstance(obj, dict):
-                raise RecordError(f"{path}: line {number}: expected a JSON object, got {type(obj).__name__}")
-            yield number, hashlib.blake2b(raw.rstrip(b"\r\n"), digest_size=8).hexdigest(), obj
+    for number, raw, obj in read_objects(path):
+        yield number, hashlib.blake2b(raw.rstrip(b"\r\n"), digest_size=8).hexdigest(), obj
 
 
 def _paths(out: FsPath) -> tuple[FsPath, FsPath, FsPath]:

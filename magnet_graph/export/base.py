@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Iterable, Iterator
 import orjson
 
 from ..errors import OptionError, RecordError
+from ..jsonl import read_objects
 
 __all__ = ["Exporter", "write_jsonl", "iter_jsonl", "malformed_as_error", "KINDS", "REQUIRED"]
 
@@ -47,21 +48,12 @@ def iter_jsonl(path: FsPath, *, require: str | None = None) -> Iterator[dict[str
     of that kind (:data:`REQUIRED`).
     """
     fields = REQUIRED.get(require or "", ())
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise RecordError(f"{path}: line {number}: not valid JSON ({exc}); fix or remove the line") from None
-            if not isinstance(obj, dict):
-                raise RecordError(f"{path}: line {number}: expected a JSON object, got {type(obj).__name__}")
-            missing = [f for f in fields if f not in obj]
-            if missing:
-                what = "record of `magnet sample`" if require == "records" else "pair of `magnet distill`"
-                raise RecordError(f"{path}: line {number}: field {missing[0]} is missing; expected a {what}")
-            yield obj
+    for number, _, obj in read_objects(path):
+        missing = [f for f in fields if f not in obj]
+        if missing:
+            what = "record of `magnet sample`" if require == "records" else "pair of `magnet distill`"
+            raise RecordError(f"{path}: line {number}: field {missing[0]} is missing; expected a {what}")
+        yield obj
 
 
 @contextmanager
