@@ -26,7 +26,7 @@ from magnet_graph.translate.phrases import (
     summary_text,
     tool_available_text,
 )
-from magnet_graph.translate.values import format_value, generate_value, humanize_param
+from magnet_graph.translate.values import format_value, generate_value, humanize_param, param_label
 from magnet_graph.types import Tool
 
 S = {"type": "string"}
@@ -247,7 +247,7 @@ def test_miss_texts(shared_catalogs):
         for param in tool.properties:
             ask = ask_parameter_text(tool, param, rng=rng)
             assert "?" in ask and not pattern.search(ask)
-            assert humanize_param(param) in ask or len(param) <= 2
+            assert param_label(param) in ask or len(param) <= 2
 
 
 def test_follow_ups_state_the_value():
@@ -338,3 +338,93 @@ def test_compose_any_clauses_is_one_clean_message(clauses, seed):
 def test_leaves_helper_sees_nested_values():
     assert sorted(map(str, leaves({"a": [1, {"b": "x"}], "c": None}))) == ["1", "None", "x"]
     assert json.loads(json.dumps({"k": 1}))  # the helpers work on plain JSON data
+
+
+# --------------------------------------------------------------------------------------------
+# wording: no leaked labels, no glued references, openers that fit, agreement
+# --------------------------------------------------------------------------------------------
+BAD_PATTERNS = {
+    "label question": re.compile(r"(?:, |\()[a-z][a-z ]{1,30}: (?!what|how|which|where|when|who|is|are|can|do)[^,;:.?!]+\)?\?"),
+    "flag label": re.compile(r"\b\w+: (?:yes|no)\b"),
+    "doubled determiner": re.compile(r"(?i)\b(?:the|a|an) (?:the|a|an)\b"),
+    "the X the Y": re.compile(r"(?i)\bthe [\w-]+ the [\w ]+? (?:you|from|we|it|I)\b"),
+    "value then reference": re.compile(r"\d (?:the|that|this) [a-z]+ (?:you|from|we|it)\b"),
+    "prepositional label": re.compile(r"(?i)\bthe (?:to|from) [a-z]+\b"),
+    "opener before me-clause": re.compile(r"(?i)\b(?:I want to|I'd like to|I need to|help me|helping me|Let's|Time to) "
+                                          r"(?:\w+ )?(?:show|give|tell|let|get|find) me\b"),
+    "1 plural": re.compile(r"\b(?:found|are|got|is) 1 (?!\w*ss\b)[a-z]+s\b"),
+}
+
+
+def test_10k_requests_avoid_bad_patterns(shared_catalogs):
+    tools = list(BUILTIN_LIKE) + bfcl_tools(shared_catalogs) + tau2_tools(shared_catalogs)
+    texts = [t for t, _ in make_requests(tools, 10_000, seed=5)]
+    counts = {k: sum(1 for t in texts if rx.search(t)) for k, rx in BAD_PATTERNS.items()}
+    # before this pass: 59 flag labels, 121 doubled determiners, 115 "the to/from ...", 74 misfit openers
+    assert counts["flag label"] == counts["doubled determiner"] == counts["prepositional label"] == 0, counts
+    assert counts["opener before me-clause"] == 0 and counts["1 plural"] == 0, counts
+    assert counts["the X the Y"] <= 10 and counts["value then reference"] <= 5, counts
+    assert sum(counts.values()) <= 0.02 * len(texts), counts
+
+
+def test_labels_are_words_not_identifiers():
+    assert [param_label(n) for n in ("to_currency", "from_account_id", "to_email", "unit_in", "travel_to", "moved_from")] == [
+        "target currency", "source account ID", "recipient email", "input unit", "travel destination", "moved from"]
+    tool = Tool(name="convert_currency", description="Convert an amount between currencies.",
+                parameters={"type": "object", "properties": {"amount": {"type": "number"}, "to_currency": S, "unread_only": {"type": "boolean"}},
+                            "required": ["amount", "to_currency"]})
+    for s in range(60):
+        rng = random.Random(s)
+        text = request_for_call(tool, stated={"amount": 50.0, "to_currency": "EUR", "unread_only": s % 2 == 0}, refs={}, rng=rng)
+        assert "to currency" not in text and "unread only: " not in text and "EUR" in text and "50.0" in text, text
+        ask = ask_parameter_text(tool, "to_currency", rng=rng)
+        assert "target currency" in ask and "to currency" not in ask
+
+
+def test_references_are_not_glued_after_values():
+    tool = Tool(name="convert_currency", description="Convert an amount between currencies.",
+                parameters={"type": "object", "properties": {"amount": {"type": "number"}, "from_currency": S, "to_currency": S}},
+                hints=("How much is {amount} {from_currency} in {to_currency}?", "Email the e-mail {to_currency} now"))
+    ref = "the currency from the last step"
+    texts = [request_for_call(tool, stated={"amount": 50.0, "to_currency": "CAD"}, refs={"from_currency": ref}, rng=random.Random(s))
+             for s in range(60)]
+    assert all(ref in t and "50.0" in t and "CAD" in t for t in texts)
+    assert not any("50.0 the" in t for t in texts)
+    assert any("50.0 of the currency from the last step" in t for t in texts)
+    texts = [request_for_call(tool, stated={"amount": 5}, refs={"to_currency": "the currency we just got"}, rng=random.Random(s))
+             for s in range(60)]
+    assert not any("e-mail the currency" in t for t in texts) and any(t.startswith("email the currency we just got") for t in texts)
+
+
+def test_ref_style_does_not_repeat_the_label():
+    tool = Tool(name="book", description="Reserve a seat.", parameters={"type": "object", "properties": {"flight_type": S}})
+    for s in range(80):
+        text = request_for_call(tool, stated={}, refs={"flight_type": "the flight type you just got"}, rng=random.Random(s))
+        assert "flight type being the flight type" not in text and "flight type, use the flight type" not in text, text
+
+
+def test_openers_fit_me_clauses():
+    for s in range(400):
+        text = compose_request(["give me the details of order ORD-1"], rng=random.Random(s))
+        assert not re.search(r"(?i)(I want to|I'd like to|I need to|help me|helping me|Let's|Time to|is to) give me", text), text
+    seen = {compose_request(["give me the details of order ORD-1"], rng=random.Random(s)) for s in range(100)}
+    assert len(seen) > 40
+
+
+def test_summaries_agree_and_word_flags_naturally():
+    tool = Tool(name="lock_door", description="Lock a door.")
+    for s in range(30):
+        rng = random.Random(s)
+        one = summary_text([(tool, {}, {"bills": [{"bill_id": "INV-1"}]})], rng=rng)
+        assert not re.search(r"\b(?:are|found|got) 1 bills\b", one) and "1 bill" in one and "INV-1" in one, one
+        flags = summary_text([(tool, {}, {"name": "Back Door", "locked": True, "changed": False, "sent_status": True})], rng=rng)
+        assert ": yes" not in flags and ": no" not in flags and "Back Door" in flags and "it was locked but not changed" in flags
+        moved = summary_text([(tool, {}, {"moved_from": "/home/a.txt", "moved_to": "/home/b"})], rng=rng)
+        assert "the moved from is" not in moved.lower() and "moved from /home/a.txt" in moved.lower()
+
+
+def test_no_date_word_in_suffixes_or_contexts():
+    """A miss_param question about a date must not follow a request that said "today"."""
+    from magnet_graph.translate import vocab
+    for pool in (vocab.SUFFIXES, vocab.CONTEXTS):
+        assert not any(re.search(r"\b(?:today|tomorrow|tonight)\b", p) for p in pool)

@@ -305,7 +305,7 @@ class OfflineBackend:
         if "[]" in out_field:  # a list: say which element (the planner always takes the first)
             if field.endswith("s") and not field.endswith("ss"):
                 field = field[:-1]  # an item of ``device_ids`` is a device ID
-            noun = values.humanize_param(field)
+            noun = values.param_label(field)
             when = "just now" if turns_ago == 0 else "earlier"
             return rng.choice((f"the first {noun} in that list", f"the first {noun} you listed {when}",
                                f"the top {noun} from that list"))

@@ -26,7 +26,7 @@ from typing import Any, Mapping, Sequence
 
 from ..types import Tool
 from . import vocab as W
-from .values import format_number, format_value, humanize_param, join_words, param_tokens, value_kind
+from .values import format_number, format_value, humanize_param, join_words, param_label, param_tokens, value_kind
 
 __all__ = [
     "clean_description",
@@ -203,7 +203,7 @@ class _Info:
 
 
 def _label(name: str, schema: Mapping[str, Any]) -> str:
-    human = humanize_param(name)
+    human = param_label(name)
     desc = schema.get("description") if isinstance(schema, Mapping) else None
     if len(name) <= 2 and isinstance(desc, str) and desc.strip():
         first = re.split(r"[.;(]", desc.strip(), maxsplit=1)[0].strip().lower()
@@ -310,13 +310,17 @@ def _info(tool: Tool) -> _Info:
 
 
 
+_SIDE_WORDS = frozenset({"source", "target", "destination", "recipient", "sender", "input", "output", "origin"})
+
+
 def _label_variant(label: str, rng: random.Random) -> str:
     """Another way to name a parameter now and then: "booking ID" -> "ID of the booking",
     "file name" -> "name of the file"."""
     if rng.random() >= 0.3:
         return label
     head, _, last = label.rpartition(" ")
-    if head and last in ("ID", "name", "number", "code", "date", "address") and " " not in head:
+    if head and last in ("ID", "name", "number", "code") and " " not in head \
+            and head.lower() not in _MODIFIERS and head.lower() not in _SIDE_WORDS:
         return f"{last} of the {head}"
     return label
 
@@ -375,6 +379,16 @@ def _noun_before_hole(noun: str, key: str) -> re.Pattern[str]:
     return re.compile(r"(?i)\b(?:the |my |a )?" + re.escape(noun) + r"s? \{" + key + r"\}")
 
 
+@lru_cache(maxsize=4096)
+def _glued_hole(key: str) -> re.Pattern[str]:
+    """Where a reference phrase cannot simply replace a placeholder: right after another one
+    ("{amount} {currency}" -> "100.0 of the currency from the last step") or after a determiner
+    and a noun, quotes included ("the e-mail '{email}'" -> "the email we just got")."""
+    k = re.escape("{" + key + "}")
+    return re.compile(r"(?<=\})(\s+)" + k + r"|(?i:\b(?:the|a|an|my|your|this|that|his|her|their)\s+(?:[\w-]+\s+)?)"
+                      r"[\"“']?" + k + r"[\"”']?")
+
+
 _ARTICLE_A = re.compile(r"\b([Aa]) ")
 
 
@@ -415,6 +429,10 @@ def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], 
         p = info.params.get(k)
         for noun in (p.nouns if p else ()):
             text = _noun_before_hole(noun, k).sub("{" + k + "}", text)
+        hole = "{" + k + "}"
+        if hole + " {" in text:
+            return None  # "{amount} {currency}" with a reference first: no way to say it
+        text = _glued_hole(k).sub(lambda m: (" of " if m.group(1) else "") + hole, text)
     text = _QUOTED_HOLE.sub(fill_quoted, text)
     text = _PH.sub(fill, text).rstrip(" .!?")
     for k in holes & stated.keys():  # "a {travel_class} seat" with "economy" -> "an economy seat"
@@ -495,7 +513,7 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
         if k in used or k in refs:
             continue
         p = info.params.get(k)
-        label = _label_variant(p.label if p else humanize_param(k), rng)
+        label = _label_variant(p.label if p else param_label(k), rng)
         if isinstance(value, bool):
             extras.append(_bool_text(label, value, rng))
             continue
@@ -508,8 +526,11 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
         if k in used:
             continue
         p = info.params.get(k)
-        label = _label_variant(p.label if p else humanize_param(k), rng)
-        extras.append(ref_form.replace("{l}", label).replace("{r}", phrase))
+        label = _label_variant(p.label if p else param_label(k), rng)
+        form = ref_form
+        if "{l}" in form and label.lower() in phrase.lower():  # not "the city being the city from earlier"
+            form = _pick(rng, W.REF_STYLES_NAMED)
+        extras.append(form.replace("{l}", label).replace("{r}", phrase))
     out = ""
     if len(items) > 1 and rng.random() < 0.35:
         rng.shuffle(items)
@@ -580,6 +601,13 @@ def _join_imperatives(clauses: list[str], rng: random.Random, *, first: bool) ->
     return body, more
 
 
+# openers in which the user does {c} ("I want to {c}"): wrong for "give me ...", "show me ..."
+_SELF_FORM = re.compile(r"(?i)\b(?:I'd like to|I want to|I need to|is to|Let's|Time to|help me|helping me|"
+                        r"possible to)(?: go ahead and)? \{c\}")
+_ME_CLAUSE = re.compile(r"(?i)^(?:[a-z]+ ){1,2}(?:me|us|myself)\b")
+_OTHER_FORMS = tuple(f for f in W.OPENERS_Q + W.OPENERS_S if not _SELF_FORM.search(f))
+
+
 def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str | None = None) -> str:
     """One natural user message from clauses (each asking for one call).
 
@@ -613,8 +641,8 @@ def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str 
         body, more = _join_imperatives(run, rng, first=idx == 0)
         if idx == 0:
             form = _pick(rng, W.OPENERS_Q) if rng.random() < 0.45 else _pick(rng, W.OPENERS_S)
-            if "help me {c}" in form.lower() and body.startswith(("show me", "give me", "tell me", "let me", "find me", "get me")):
-                form = "Could you {c}?"
+            if _SELF_FORM.search(form) and _ME_CLAUSE.match(body):  # not "I want to give me ..."
+                form = _pick(rng, _OTHER_FORMS)
             if body.startswith("first ") and "first" in form.lower():
                 form = "Please {c}."
             if rng.random() < 0.4 and re.search(r"\b(?:you|please|Please) \{c\}", form):  # "could you quickly ..."
@@ -657,7 +685,7 @@ _VERBISH = frozenset({"get", "list", "create", "add", "make", "find", "search", 
 @lru_cache(maxsize=4096)
 def _field_label(field: str, tool_name: str) -> str:
     toks = param_tokens(field)
-    if toks and toks[-1] in _GENERIC_FIELDS or not toks:
+    if toks and (toks[-1] in _GENERIC_FIELDS or len(toks) == 1 and len(toks[0]) <= 1) or not toks:
         obj = [t for t in param_tokens(tool_name) if t not in _VERBISH]
         for i, t in enumerate(obj):
             if t in _PREPOSITIONS:
@@ -666,9 +694,9 @@ def _field_label(field: str, tool_name: str) -> str:
         noun = " ".join(obj[-2:]) if obj else ""
         if not toks or toks == ("id",):
             return f"{noun} ID" if noun else "ID"
-        if toks[-1] in ("result", "results", "output", "response", "res", "ret", "return"):
+        if toks[-1] in ("result", "results", "output", "response", "res", "ret", "return") or len(toks[-1]) <= 1:
             return f"{noun} result" if noun else "result"
-    return humanize_param(field)
+    return param_label(field)
 
 
 _SHORT_CUT = frozenset({"that", "which", "who", "based", "given", "using", "with", "for", "from", "by", "in", "on",
@@ -787,7 +815,8 @@ def _list_text(items: list[Any], noun: str, rng: random.Random) -> str:
     listing = join_words(shown) if more <= 0 else ", ".join(shown) + ", among others"
     if len(items) == 1:
         noun = _singular_word(noun)
-    form = _pick(rng, ("found {n} {w}: {l}", "there are {n} {w}: {l}", "I got {n} {w}: {l}"))
+    form = _pick(rng, ("found {n} {w}: {l}", "there is {n} {w}: {l}" if len(items) == 1 else "there are {n} {w}: {l}",
+                       "I got {n} {w}: {l}"))
     return form.replace("{n}", str(len(items))).replace("{w}", noun).replace("{l}", listing)
 
 
@@ -810,11 +839,33 @@ def _summarize_one(tool: Tool, args: Mapping[str, Any], output: Any, rng: random
     known = {str(v) for v in args.values() if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
     keys = sorted(output, key=_score)
     fresh = [k for k in keys if not (isinstance(output[k], (str, int, float)) and str(output[k]) in known)]
-    facts = [_fact(k, output[k], rng) for k in (fresh or keys)[:4]]
+    chosen = (fresh or keys)[:4]
+    flags = [k for k in chosen if isinstance(output[k], bool)]
+    facts = [_fact(k, output[k], rng) for k in chosen if k not in flags]
     facts = [f for f in facts if f]
+    state = _flags_text(output, flags)
+    if state:
+        facts.append(state)
     if not facts:
         return f"the request to {action} went through"
     return join_words(facts)
+
+
+def _flags_text(output: Mapping[str, Any], keys: list[str]) -> str:
+    """Boolean output fields as one statement ("it was locked but not changed"); flags that are
+    not a state word (``success``, ``sent_status``) are left out: the other facts say it."""
+    on, off = [], []
+    for k in keys:
+        words = _label_for(k).split(" ")
+        if words[0].lower() in ("is", "was") and len(words) > 1:
+            words = words[1:]
+        if len(words) != 1 or not words[0].endswith("ed") or words[0].lower() in ("need", "feed", "speed", "seed"):
+            continue
+        (on if output[k] else off).append(words[0].lower())
+    if not on and not off:
+        return ""
+    parts = ([join_words(on)] if on else []) + (["not " + join_words(off, last=" or ")] if off else [])
+    return "it was " + " but ".join(parts)
 
 
 def _singular_word(noun: str) -> str:
@@ -848,6 +899,8 @@ def _fact(key: str, value: Any, rng: random.Random) -> str:
         return f"the {' '.join(words[:-1])} is {text} {words[-1]}"
     if numeric and len(words) == 1 and label.endswith("s") and not label.endswith("ss"):
         return f"{text} {_singular_word(label) if value == 1 else label}"
+    if words[-1].lower() in _PREPOSITIONS and len(words) > 1:  # "moved from '/home/x'"
+        return f"{label} {text}"
     if label.endswith("ed") or isinstance(value, bool):
         return f"{label}: {text}"
     return _pick(rng, ("the {l} is {v}", "{l}: {v}", "the {l} is {v}")).replace("{l}", label).replace("{v}", text)
@@ -880,7 +933,7 @@ def ask_parameter_text(tool: Tool, param: str, *, rng: random.Random) -> str:
     """The assistant asking the user for a missing required value of ``tool``."""
     info = _info(tool)
     p = info.params.get(param)
-    label = p.label if p else humanize_param(param)
+    label = p.label if p else param_label(param)
     kind = p.kind if p else "word"
     pool = W.ASK_BY_KIND.get(kind, ()) + W.ASK_GENERIC
     return _pick(rng, pool).replace("{l}", label).replace("{a}", _short_action(tool, 8))

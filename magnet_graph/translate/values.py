@@ -25,7 +25,7 @@ from . import vocab as V
 from .vocab import desc_options as _desc_options
 from .vocab import param_tokens, value_kind
 
-__all__ = ["generate_value", "format_value", "humanize_param", "value_kind", "param_tokens"]
+__all__ = ["generate_value", "format_value", "humanize_param", "param_label", "value_kind", "param_tokens"]
 
 _MAX_DEPTH = 8
 _EXAMPLE = re.compile(r"(?i)(?:such as|e\.g\.,?|for example,?)\s+['\"]([^'\"\s]{2,30})['\"]")
@@ -53,6 +53,43 @@ def humanize_param(name: str) -> str:
     if len(words) > 1 and len(words[-1]) == 1 and words[-1].isalpha():  # cityA -> city A
         words[-1] = words[-1].upper()
     return " ".join(words) if words else name
+
+
+_TO_RECIPIENT = frozenset({"email", "phone", "user", "username", "name", "number", "address", "contact", "recipient"})
+_TO_PLACE = frozenset({"account", "folder", "dir", "directory", "path", "airport", "city", "location", "place", "file",
+                       "station", "country", "wallet"})
+_SIDE = {"in": "input", "out": "output", "from": "origin", "to": "destination"}
+
+
+@lru_cache(maxsize=8192)
+def param_label(name: str) -> str:
+    """A parameter identifier as a noun phrase a person would say, not a leaked label:
+    a leading ``to``/``from`` becomes "target"/"source" (or "recipient"/"sender",
+    "destination"), a trailing ``in``/``out``/``from``/``to`` an input/output/origin/destination.
+
+    >>> param_label("to_currency"), param_label("from_account_id"), param_label("unit_in"), param_label("booking_id")
+    ('target currency', 'source account ID', 'input unit', 'booking ID')
+    """
+    words = humanize_param(name).split(" ")
+    if len(words) < 2:
+        return " ".join(words)
+    low = [w.lower() for w in words]
+    rest = [w for w in low[1:] if w not in ("id", "ids", "name", "code")]
+    head = rest[0] if rest else low[1]
+    if low[0] == "to":
+        lead = "recipient" if head in _TO_RECIPIENT else "destination" if head in _TO_PLACE else "target"
+        if lead == "recipient" and low[1:] in (["user"], ["recipient"]):
+            return "recipient"
+        return " ".join([lead] + words[1:])
+    if low[0] == "from":
+        lead = "sender" if head in _TO_RECIPIENT else "source"
+        return " ".join([lead] + words[1:])
+    side = _SIDE.get(low[-1])
+    if side and not low[-2].endswith("ed"):  # "moved from" stays: it reads as a statement
+        if low[-1] in ("in", "out"):
+            return " ".join([side] + words[:-1])
+        return " ".join(words[:-1] + [side])
+    return " ".join(words)
 
 
 def _singular(word: str) -> str:

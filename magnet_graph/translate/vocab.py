@@ -500,9 +500,9 @@ STATED_STYLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("and make sure ", ("the {l} is {v}", "you use {v} as the {l}", "the {l} is set to {v}")),
     ("setting ", ("{l} to {v}", "the {l} to {v}")),
     ("given ", ("{l} {v}", "the {l} {v}")),
-    ("- ", ("{l}: {v}", "{l} {v}")),
-    ("(", ("{l}: {v}", "{l} {v}")),
-    ("with these details: ", ("{l} {v}", "{l}: {v}")),
+    ("- ", ("{l} {v}", "the {l} {v}", "{l} set to {v}", "{v} for the {l}")),
+    ("(", ("{l} {v}", "the {l} {v}", "{v} as the {l}")),
+    ("with these details: ", ("{l} {v}", "the {l} {v}", "{v} for the {l}", "the {l} set to {v}")),
     ("so that ", ("the {l} is {v}", "the {l} ends up as {v}")),
     ("and use ", ("{v} for the {l}", "{v} as the {l}")),
     ("and set ", ("the {l} to {v}", "{l} to {v}")),
@@ -511,10 +511,14 @@ STATED_STYLES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 REF_STYLES = ("using {r}", "with {r}", "for {r}", "based on {r}", "with the {l} being {r}", "and use {r}",
                "taking {r}", "and for the {l}, use {r}")
-BOOL_ON = ("with {l} enabled", "with {l} turned on", "and turn on {l}", "with {l} on", "{l}: yes", "and make sure {l} is on")
-BOOL_OFF = ("with {l} disabled", "with {l} turned off", "without {l}", "with {l} off", "{l}: no", "and keep {l} off")
+# the same, for a reference phrase that already says the label ("the flight type you just got")
+REF_STYLES_NAMED = ("using {r}", "with {r}", "for {r}", "based on {r}", "and use {r}", "taking {r}", "and go with {r}",
+                    "relying on {r}", "and plug in {r}", "going by {r}")
+BOOL_ON = ("with {l} enabled", "with {l} turned on", "and turn on {l}", "with {l} on", "and make sure {l} is on")
+BOOL_OFF = ("with {l} disabled", "with {l} turned off", "without {l}", "with {l} off", "and keep {l} off")
 SUFFIXES = ("", "", "", "", "", "", "", "", " for me", " now", " right away", " if you can", " when you get a chance",
-             " as soon as possible", " please", " today", " if that's possible")
+             " as soon as possible", " please", " if that's possible",
+             " if you don't mind", " when you can", " at your convenience")
 # verbs a hint may start with that can be swapped safely (no phrasal verbs)
 HINT_VERBS = {
     "cancel": ("call off", "drop", "scrap"), "delete": ("remove", "erase", "get rid of"), "remove": ("delete", "take out"),
@@ -527,28 +531,28 @@ HINT_VERBS = {
     "tell": ("let",), "give": ("hand",), "check": ("verify",), "save": ("store",),
 }
 VERB_SYNONYMS = {
-    "get": ("fetch", "look up", "pull up", "show me", "find out", "check", "give me"),
+    "get": ("fetch", "look up", "pull up", "show me", "find out", "check", "give me", "grab", "bring up"),
     "retrieve": ("fetch", "pull up", "get", "look up"),
     "list": ("show me", "list out", "give me"),
-    "create": ("make", "set up", "add"),
-    "send": ("send off", "shoot over"),
+    "create": ("make", "set up", "add", "put together"),
+    "send": ("send off", "shoot over", "send out", "fire off"),
     "search": ("look through", "search through", "scan"),
     "find": ("look for", "locate", "track down"),
     "cancel": ("call off", "drop"),
     "delete": ("remove", "get rid of", "erase"),
     "remove": ("delete", "get rid of", "take out"),
-    "book": ("reserve", "lock in"),
+    "book": ("reserve", "lock in", "secure"),
     "set": ("change", "adjust", "configure"),
     "update": ("change", "modify", "edit"),
     "modify": ("change", "update", "edit"),
-    "check": ("verify", "look at", "see"),
+    "check": ("verify", "look at", "see", "double-check", "confirm"),
     "calculate": ("compute", "work out", "figure out"),
     "compute": ("calculate", "work out", "figure out"),
     "display": ("show", "print", "show me"),
     "show": ("display", "let me see"),
     "read": ("open", "show me"),
     "convert": ("change", "turn"),
-    "move": ("shift", "relocate"),
+    "move": ("shift", "relocate", "transfer"),
     "write": ("put", "save"),
     "estimate": ("approximate", "work out"),
     "turn": ("switch",),
@@ -564,6 +568,8 @@ OPENERS_Q = (
     "Are you able to {c}?", "Could you go ahead and {c}?", "Can you help me {c}?", "Hey, can you {c}?",
     "Is it possible to {c}?", "Could I get you to {c}?", "Would you be able to {c}?", "Any chance you could {c}?",
     "Can you {c} real quick?", "Can I ask you to {c}?", "Could you do something for me and {c}?", "Mind helping me {c}?",
+    "Could you take care of this: {c}?", "Do you think you could {c}?",
+    "Can you handle this for me: {c}?", "Would it be possible for you to {c}?",
 )
 OPENERS_S = (
     "Please {c}.", "{C}.", "{C}, please.", "I need you to {c}.", "I'd like you to {c}.", "I'd like to {c}.",
@@ -572,7 +578,8 @@ OPENERS_S = (
     "I'd appreciate it if you could {c}.", "Time to {c}.", "Next, {c}.", "Okay, {c}.", "Alright, please {c}.",
     "My plan is to {c}.", "I need to {c}.", "Right, {c}.", "{C}!", "Need you to {c}.",
     "I'd love it if you could {c}.", "Please make sure to {c}.", "So, {c}.", "Now {c}.", "First things first: {c}.",
-    "I'd like you to go ahead and {c}.", "Your task: {c}.",
+    "I'd like you to go ahead and {c}.", "Your task: {c}.", "Here's what I need: {c}.", "If you could {c}, that'd be great.",
+    "One thing for you: {c}.", "Please go ahead and {c}.", "What I need is for you to {c}.",
 )
 ADVERBS = ("quickly", "also", "just", "kindly", "maybe", "now", "still", "simply", "promptly", "perhaps")
 GREETINGS = ("Hi! ", "Hey, ", "Hello. ", "Hi there. ", "Good morning! ", "")
@@ -592,7 +599,7 @@ S_LEADS = ("Also, ", "And ", "Then ", "After that, ", "Oh, and ", "Besides that,
 Q_FIRST = ("{Q}?", "{Q}?", "{Q}?", "Quick question: {q}?", "Tell me, {q}?", "Hey, {q}?", "So, {q}?",
             "I was wondering: {q}?", "Can you check for me: {q}?", "Question for you: {q}?", "Okay, {q}?")
 CONTEXTS = (
-    "I'm trying to get a few things sorted today.", "Quick request.", "I'm in a bit of a hurry.",
+    "I'm trying to get a few things sorted.", "Quick request.", "I'm in a bit of a hurry.",
     "Got a couple of things for you.", "This is for work.", "I'm planning ahead.", "",
 )
 REF_NOW = ("the {l} you just got", "the {l} it returned", "the {l} from that", "the resulting {l}",
