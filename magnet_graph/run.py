@@ -74,7 +74,7 @@ class RunConfig:
     min_turns: int = 2
     max_turns: int = 5
     shard: tuple[int, int] = (0, 1)
-    max_attempts_per_slot: int = 12
+    max_attempts_per_slot: int = 32  # a slot is given up only after this many different walks fail
     concurrency: int = 8
     verify: bool = True
     workers: int = 1
