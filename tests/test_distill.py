@@ -4,6 +4,7 @@ pairs are a direct projection to TRL's DPO rows. Records are real `magnet sample
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -24,7 +25,10 @@ from magnet_graph.distill import (
     pair_records,
     parse_types,
 )
-from magnet_graph.distill.trace import arg_origins
+from magnet_graph.distill.checker import contains_token, summary_failures
+from magnet_graph.distill.negatives import derive_summary, retarget
+from magnet_graph.distill.trace import arg_origins, leaves
+from magnet_graph.translate.vocab import SUMMARY_OPENERS
 from magnet_graph.errors import OptionError
 
 
@@ -332,3 +336,135 @@ def test_llm_judge_reply_unusable_falls_back_to_rules(records, catalog, fake_ope
         origins = arg_origins(record, p["turn"], {t["name"]: t["parameters"] for t in record["tools"]})
         assert any(o.kind == "history" for o in origins) == (p["error_type"] == "long_dependency_missed")
     assert {t for t, _ in missed} == set(ERROR_TYPES) - {p["error_type"] for p in pairs}
+
+
+# ----------------------------------------------------------------------------------------
+# Rejected texts: the chosen filler, only the changed values, truthful about the rejected side
+# ----------------------------------------------------------------------------------------
+
+_VALUE = re.compile(r"\w+(?:[.\-/:@]\w+)*")
+
+
+def _tokens(text: str) -> set[str]:
+    return set(_VALUE.findall(text))
+
+
+def _value_tokens(calls: list[dict]) -> set[str]:
+    """The words of the calls' argument and output values (a boolean may read "not", "yes", "no")."""
+    out: set[str] = set()
+    for call in calls:
+        for value in (call.get("output"), call.get("arguments")):
+            for _, leaf in leaves(value):
+                out |= {"not", "yes", "no"} if isinstance(leaf, bool) else _tokens(str(leaf))
+    return out
+
+
+def _shape(calls: list[dict]) -> list:
+    return [(c["name"], sorted(repr(p) for p, _ in leaves(c.get("output")))) for c in calls]
+
+
+def _opener(text: str) -> str:
+    return max((o for o in SUMMARY_OPENERS if o and text.startswith(o + " ")), key=len, default="")
+
+
+@pytest.fixture(scope="module")
+def sides(tmp_path_factory, catalog) -> list[tuple[dict, dict, dict, dict]]:
+    """``(pair, source, chosen record, rejected record)`` for every pair of `magnet sample -n 40`."""
+    folder = tmp_path_factory.mktemp("texts")
+    data, out = folder / "data.jsonl", folder / "pairs.jsonl"
+    result = CliRunner().invoke(cli, ["sample", "-n", "40", "-o", str(data), "-q", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["distill", str(data), "-o", str(out), "--seed", "4", "-q"])
+    assert result.exit_code == 0, result.output
+    by_id = {r["id"]: r for r in _read(data)}
+    rows = []
+    for pair in _read(out):
+        source = by_id[pair["source_id"]]
+        rows.append((pair, source, *pair_records(pair, source, catalog=catalog)))
+    assert {p["error_type"] for p, *_ in rows} == set(ERROR_TYPES)
+    return rows
+
+
+def test_every_pair_of_the_40_sample_passes_the_checks(sides, catalog):
+    for pair, source, chosen, rejected in sides:
+        assert check_against(chosen, source, catalog=catalog) == [], pair["id"]
+        assert check_against(rejected, source, catalog=catalog), f"{pair['error_type']}: {pair['detail']}"
+
+
+def test_rejected_texts_keep_the_chosen_filler(sides):
+    """Where the chosen side summarizes calls, the rejected text opens as the chosen does;
+    where only values changed (the same calls, outputs of the same shape), the words it does not share with the chosen text are values
+    of the rejected calls, and the two texts share almost every word."""
+    value_only = 0
+    for error_type in ERROR_TYPES[:3] + ERROR_TYPES[4:]:
+        for pair, source, _, rejected in (row for row in sides if row[0]["error_type"] == error_type):
+            t = pair["turn"]
+            ours, theirs = source["turns"][t]["calls"], rejected["turns"][t]["calls"]
+            chosen_text, text = pair["chosen"][-1]["content"], pair["rejected"][-1]["content"]
+            if not ours or not theirs:
+                continue  # a refusal or a question against calls: no filler to share
+            opener = _opener(chosen_text)
+            assert text.startswith(opener), (error_type, chosen_text, text)
+            if _shape(ours) != _shape(theirs) or text.endswith("?"):
+                continue  # a call left out or failing, a list of another length, a question: not values alone
+            value_only += 1
+            added, removed = _tokens(text) - _tokens(chosen_text), _tokens(chosen_text) - _tokens(text)
+            assert added <= _value_tokens(theirs), (error_type, added - _value_tokens(theirs), chosen_text, text)
+            assert removed <= _value_tokens(ours), (error_type, removed - _value_tokens(ours), chosen_text, text)
+            shared = len(_tokens(text) & _tokens(chosen_text)) / len(_tokens(text) | _tokens(chosen_text))
+            assert shared >= 0.6, (chosen_text, text)
+    assert value_only >= 3
+
+
+def test_rejected_summaries_state_the_rejected_outputs(sides):
+    """No stale value: a value the chosen text states whose call output changed is stated as
+    the rejected output has it (except for wrong_summary, which lies on purpose)."""
+    checked = 0
+    for pair, source, _, rejected in sides:
+        t = pair["turn"]
+        if pair["error_type"] != "wrong_summary":
+            assert summary_failures(rejected, t) == [], pair["detail"]
+        ours, theirs = source["turns"][t]["calls"], rejected["turns"][t]["calls"]
+        if pair["error_type"] == "wrong_summary" or not ours or [c["name"] for c in ours[: len(theirs)]] != [c["name"] for c in theirs]:
+            continue
+        chosen_text, text = pair["chosen"][-1]["content"], pair["rejected"][-1]["content"]
+        now = {repr(v) for c in theirs for _, v in leaves(c["output"])} | {repr(v) for c in theirs for _, v in leaves(c["arguments"])}
+        for old_call, new_call in zip(ours, theirs):
+            new_leaves = dict(leaves(new_call["output"]))
+            for path, old in leaves(old_call["output"]):
+                new = new_leaves.get(path, old)
+                if path not in new_leaves or new == old or not isinstance(old, (str, int, float)) or isinstance(old, bool):
+                    continue
+                old_s, new_s = str(old), str(new)
+                if len(old_s) < 3 or not contains_token(chosen_text, old_s) or repr(old) in now:
+                    continue
+                checked += 1
+                assert not contains_token(text, old_s), (pair["error_type"], old_s, text)
+                assert contains_token(text, new_s), (pair["error_type"], new_s, text)
+    assert checked >= 3
+
+
+def test_retarget_replaces_the_matching_occurrence_only():
+    before = "found 2 hotels: HTL-1 (total 163.85) and HTL-2 (total 99.5), the total cost is 163.85"
+    after = "found 2 hotels: HTL-1 (total 163.85) and HTL-2 (total 99.5), the total cost is 819.25"
+    text = "there are 2 hotels: HTL-1 (total 163.85) and HTL-2 (total 99.5), total cost: 163.85"
+    assert retarget(text, before, after) == "there are 2 hotels: HTL-1 (total 163.85) and HTL-2 (total 99.5), total cost: 819.25"
+    named = retarget("company: 'Northwind Analytics' and phone: '555-0100'", "the company is 'Northwind Analytics' and the phone is '555-0100'",
+                     "the company is '555-0100' and the phone is '555-0100'")
+    assert named == "company: '555-0100' and phone: '555-0100'"
+    # the text does not state the changed value as often as the rendering: no edit
+    assert retarget("the total cost is 163.85", before, after) is None
+
+
+def test_derive_summary_keeps_opener_and_drops_left_out_sentences(catalog):
+    tool = catalog.tool(next(iter(t.name for t in catalog.tools)))  # any tool: the summarizer only reads its name
+    items = [(tool, {}, {"total": 12.5, "status": "paid"}), (tool, {}, {"count": 3, "ref": "AB-77"})]
+    base = derive_summary("", items, items, [None, None], seed=1)  # generated: no chosen text to follow
+    chosen = "Finished. " + base if _opener(base) == "" else base
+    opener = _opener(chosen)
+    same = derive_summary(chosen, items, items, [0, 1], seed=9)
+    assert same == chosen
+    changed = derive_summary(chosen, items, [items[0], (tool, {}, {"count": 3, "ref": "AB-78"})], [0, 1], seed=9)
+    assert changed == chosen.replace("AB-77", "AB-78")
+    dropped = derive_summary(chosen, items, [items[1]], [1], seed=9)
+    assert dropped.startswith(opener + " ") and "12.5" not in dropped and "AB-77" in dropped

@@ -7,6 +7,13 @@ re-executed from the record's ``initial_state`` (the earlier turns replayed firs
 tool output on the rejected side is real; later calls of the same turn that used an output
 that changed take the new output's value at the same place.
 
+The text that ends a rejected turn is the chosen text with exactly the changed values
+replaced (:func:`derive_summary`): the same opener and connectors, a left-out call's sentence
+dropped, a failing call's sentence replaced by its failure; so a pair differs in the error,
+not in filler, and the rejected text is true of the rejected outputs (only ``wrong_summary``
+states a false value, on purpose). A text that cannot be derived (a question, a call where
+the chosen side declines) is generated with an rng seeded from the chosen text.
+
 The five error types (METHOD.md A5):
 
 1. ``nested_call_missed``: a call whose output feeds a later call of the same turn is left
@@ -25,6 +32,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any, Callable, Mapping
 
 import orjson
@@ -34,11 +42,12 @@ from ..execute import Environment, content_id, output_error, validate_arguments
 from ..seeding import derive_seed
 from ..simulate import simulate_output
 from ..translate import phrases
+from ..translate import vocab as W
 from ..translate.values import format_number
 from ..types import Catalog, Tool
 from .trace import Origin, Sources, arg_origins, find_bounded, get_at, invent, leaves, schema_at, set_at
 
-__all__ = ["ERROR_TYPES", "Negative", "Site", "BUILDERS", "build_negative"]
+__all__ = ["ERROR_TYPES", "Negative", "Site", "BUILDERS", "build_negative", "derive_summary", "retarget"]
 
 #: The five error types, in the paper's order (``--types 1,2,3,4,5`` picks them by number).
 ERROR_TYPES = (
@@ -164,9 +173,33 @@ def _tool(site: Site, name: str) -> Tool:
     return site.catalog.tool(name)
 
 
-def _summary(site: Site, calls: list[dict[str, Any]]) -> str:
+def _chosen_text(site: Site, t: int) -> str:
+    """The text that ends turn ``t`` of the verified conversation (``""`` when none)."""
+    end = site.record["turns"][t]["messages"][1]
+    last = site.record["messages"][end - 1]
+    content = last.get("content")
+    return content if last["role"] == "assistant" and not last.get("tool_calls") and isinstance(content, str) else ""
+
+
+def _text_rng(site: Site, t: int, purpose: str) -> random.Random:
+    """The rng of a text that cannot be derived from the chosen text: seeded from that text,
+    so the same chosen text always gets the same template choices."""
+    return random.Random(derive_seed(site.record["seed"], "rejected-text", purpose, _chosen_text(site, t)))
+
+
+def _reply(site: Site, t: int, calls: list[dict[str, Any]], origs: list[int | None], *, tail: str = "") -> str:
+    """The rejected side's text after ``calls`` (then ``tail``, e.g. a question).
+
+    ``origs[i]`` is the index of the chosen call that rejected call ``i`` stands for (``None``:
+    a call the chosen side does not make). Derived from the chosen text of turn ``t`` (see
+    :func:`derive_summary`) so the filler is the chosen's; generated only when it cannot be.
+    """
+    chosen_calls = site.record["turns"][t].get("calls", [])
+    chosen_items = [(_tool(site, c["name"]), c["arguments"], c.get("output")) for c in chosen_calls]
     items = [(_tool(site, c["name"]), c["arguments"], c["output"]) for c in calls]
-    return phrases.summary_text(items, rng=site.rng)
+    text = derive_summary(_chosen_text(site, t), chosen_items, items, origs,
+                          seed=derive_seed(site.record["seed"], "rejected-text", t)) if calls else ""
+    return f"{text} {tail}" if text and tail else (text or tail)
 
 
 def _call_messages(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -213,10 +246,12 @@ def assemble(record: Mapping[str, Any], t: int, calls: list[dict[str, Any]], act
     return out
 
 
-def _finish(site: Site, t: int, calls: list[dict[str, Any]], detail: str, text: str | None = None) -> Negative:
-    """Execute nothing more; write the turn's messages and snapshot the state."""
+def _finish(site: Site, t: int, calls: list[dict[str, Any]], detail: str, *, origs: list[int | None],
+            tail: str = "") -> Negative:
+    """Execute nothing more; write the turn's messages (the calls, then :func:`_reply`) and
+    snapshot the state."""
     action = _call_messages(calls)
-    action.append({"role": "assistant", "content": text if text is not None else _summary(site, calls)})
+    action.append({"role": "assistant", "content": _reply(site, t, calls, origs, tail=tail)})
     env = site.env_at(t)
     for c in calls:
         env.execute(c["name"], c["arguments"])
@@ -250,7 +285,7 @@ def nested_call_missed(site: Site) -> Negative | str:
                 invented.append(f"{step.name}.{_dotted(o.path)}={new!r}")
     left_out = site.record["turns"][t]["calls"][provider]["name"]
     calls = _execute(site, t, steps)
-    return _finish(site, t, calls, f"left out {left_out}; invented {', '.join(invented)}")
+    return _finish(site, t, calls, f"left out {left_out}; invented {', '.join(invented)}", origs=[s.orig for s in steps])
 
 
 def same_turn_output_misused(site: Site) -> Negative | str:
@@ -274,7 +309,8 @@ def same_turn_output_misused(site: Site) -> Negative | str:
         steps[o.call].arguments = set_at(step.arguments, o.path, value)
         steps[o.call].pinned.add(o.path)
         calls = _execute(site, t, steps)
-        return _finish(site, t, calls, f"{step.name}.{_dotted(o.path)}={value!r} instead of {o.value!r}")
+        return _finish(site, t, calls, f"{step.name}.{_dotted(o.path)}={value!r} instead of {o.value!r}",
+                       origs=[s.orig for s in steps])
     return "no_alternative_value"
 
 
@@ -291,15 +327,15 @@ def long_dependency_missed(site: Site) -> Negative | str:
     ask = param is not None and site.rng.random() < 0.5
     calls = _execute(site, t, steps[: o.call]) if ask and o.call else []
     if ask and not (calls and output_error(calls[-1]["output"]) is not None):
-        text = phrases.ask_parameter_text(_tool(site, step.name), param, rng=site.rng)
-        if calls:
-            text = _summary(site, calls) + " " + text
-        return _finish(site, t, calls, f"asked for {step.name}.{param} (given in turn {o.source[0]})", text=text)
+        text = phrases.ask_parameter_text(_tool(site, step.name), param, rng=_text_rng(site, t, "ask"))
+        return _finish(site, t, calls, f"asked for {step.name}.{param} (given in turn {o.source[0]})",
+                       origs=list(range(len(calls))), tail=text)
     new = site.invent_for(step.name, step.arguments, o.path, o.value)
     step.arguments = set_at(step.arguments, o.path, new)
     step.pinned.add(o.path)
     calls = _execute(site, t, steps)
-    return _finish(site, t, calls, f"invented {step.name}.{_dotted(o.path)}={new!r} instead of {o.value!r} from turn {o.source[0]}")
+    return _finish(site, t, calls, f"invented {step.name}.{_dotted(o.path)}={new!r} instead of {o.value!r} from turn {o.source[0]}",
+                   origs=[s.orig for s in steps])
 
 
 def wrong_summary(site: Site) -> Negative | str:
@@ -356,10 +392,8 @@ def call_vs_ask(site: Site) -> Negative | str:
     steps = _steps(site, t)
     calls = _execute(site, t, steps[: o.call]) if o.call else []
     name = steps[o.call].name
-    text = phrases.ask_parameter_text(_tool(site, name), o.path[0], rng=site.rng)
-    if calls:
-        text = _summary(site, calls) + " " + text
-    return _finish(site, t, calls, f"asked for {name}.{o.path[0]}, which the user gave", text=text)
+    text = phrases.ask_parameter_text(_tool(site, name), o.path[0], rng=_text_rng(site, t, "ask"))
+    return _finish(site, t, calls, f"asked for {name}.{o.path[0]}, which the user gave", origs=list(range(len(calls))), tail=text)
 
 
 def _call_nearest(site: Site, t: int) -> Negative | str:
@@ -379,7 +413,7 @@ def _call_nearest(site: Site, t: int) -> Negative | str:
         if k in given:
             args[k] = given[k]
     calls = _execute(site, t, [Step(nearest, args)])
-    return _finish(site, t, calls, f"called {nearest} although {withheld} is not available")
+    return _finish(site, t, calls, f"called {nearest} although {withheld} is not available", origs=[None])
 
 
 def _invent_missing(site: Site, t: int) -> Negative | str:
@@ -395,7 +429,7 @@ def _invent_missing(site: Site, t: int) -> Negative | str:
     steps[k].arguments = set_at(steps[k].arguments, (param,), new)
     steps[k].pinned.add((param,))
     calls = _execute(site, t, steps, origin_turn=t + 1)
-    return _finish(site, t, calls, f"invented {func}.{param}={new!r} instead of asking")
+    return _finish(site, t, calls, f"invented {func}.{param}={new!r} instead of asking", origs=[None] * len(calls))
 
 
 BUILDERS: dict[str, Callable[[Site], Negative | str]] = {
@@ -418,6 +452,201 @@ def build_negative(record: dict[str, Any], error_type: str, *, catalog: Catalog,
         return builder(Site(record, catalog, rng, error_type))
     except MagnetError as exc:
         return f"cannot_execute: {exc}"
+
+
+# ----------------------------------------------------------------------------------------
+# Rejected texts derived from the chosen text
+# ----------------------------------------------------------------------------------------
+
+_OPENERS = tuple(sorted({o for o in W.SUMMARY_OPENERS if o}, key=len, reverse=True))
+_CONNECTORS = tuple(W.NEXT)
+
+Item = tuple[Tool, Any, Any]
+
+
+def derive_summary(chosen: str, chosen_items: list[Item], items: list[Item], origs: list[int | None], *, seed: int) -> str:
+    """The text ending a rejected turn that makes ``items`` (``(tool, arguments, output)``),
+    written as the chosen text ``chosen`` (which summarizes ``chosen_items``) with only the
+    changed values replaced.
+
+    ``origs[i]`` is the index in ``chosen_items`` of the call that ``items[i]`` stands for
+    (``None``: a call the chosen side does not make). The chosen text is split into its
+    opener and one sentence per call; a call whose output or summary does not change keeps
+    its sentence verbatim, a call whose values changed gets its sentence with exactly those values replaced
+    (:func:`retarget`), and a left-out call loses its sentence. Only a sentence that cannot be
+    edited that way (another structure: a failure, an unrelated call, a text not written by
+    the summarizer) is generated, with an rng seeded from ``chosen`` and ``seed``. Every value
+    stated is one of ``items``' (the text is truthful about the rejected side).
+    """
+    rng = random.Random(derive_seed(seed, "summary", chosen))
+    parsed = _split_summary(chosen, len(chosen_items)) if chosen_items and any(o is not None for o in origs) else None
+    if parsed is None:
+        return phrases.summary_text(items, rng=rng)
+    opener, sentences = parsed
+    parts: list[str] = []
+    for i, (item, orig) in enumerate(zip(items, origs)):
+        k = derive_seed(seed, "render", i)
+        new = _sentence(item, k)
+        if orig is None:
+            connector, body = rng.choice(_CONNECTORS), new
+        else:
+            connector, body = sentences[orig]
+            if output_error(item[2]) is not None and output_error(chosen_items[orig][2]) is None:
+                body = new  # a failure: another sentence altogether
+            elif not _still_true(body, chosen_items[orig][2], item[2]):
+                old = _sentence(chosen_items[orig], k)
+                if old != new:
+                    body = retarget(body, old, new) or new
+        if parts:
+            parts.append(f"{connector or rng.choice(_CONNECTORS)} {body}.")
+        else:
+            parts.append(f"{body[:1].upper()}{body[1:]}.")
+    text = " ".join(parts)
+    return f"{opener} {text}" if opener else text
+
+
+def _still_true(body: str, old: Any, new: Any) -> bool:
+    """Whether a sentence about output ``old`` is true of output ``new``: the same shape, and
+    no value that changed is stated in it (a changed boolean or list length always counts)."""
+    if old == new:
+        return True
+    before, after = dict(leaves(old)), dict(leaves(new))
+    if before.keys() != after.keys():
+        return False
+    for path, value in before.items():
+        if after[path] == value:
+            continue
+        if value is None or isinstance(value, bool) or isinstance(after[path], bool):
+            return False
+        if isinstance(value, (int, float)):
+            if _stated_at(body, format_number(value)) != -1:
+                return False
+            continue
+        line = str(value).split("\n", 1)[0].strip()
+        if not line or (line[:40] in body if len(line) > 100 else find_bounded(body, line, before="/_.-", after="/_-") != -1):
+            return False
+    return True
+
+
+def _split_summary(text: str, n: int) -> tuple[str, list[tuple[str, str]]] | None:
+    """A summary text cut into its opener and ``n`` sentences ``(connector, body)`` (the first
+    without a connector; bodies without the final period and, unless a value, lowercase
+    first); ``None`` when the text is not ``n`` such sentences."""
+    opener = next((o for o in _OPENERS if text.startswith(o + " ")), "")
+    rest = text[len(opener) + 1:] if opener else text
+    if not rest.endswith("."):
+        return None
+    cuts: list[tuple[int, str]] = []
+    for connector in _CONNECTORS:
+        mark = ". " + connector + " "
+        pos = rest.find(mark)
+        while pos != -1:
+            cuts.append((pos, connector))
+            pos = rest.find(mark, pos + 1)
+    if len(cuts) != n - 1:
+        return None
+    cuts.sort()
+    sentences: list[tuple[str, str]] = []
+    start, connector = 0, ""
+    for pos, nxt in cuts + [(len(rest) - 1, "")]:
+        body = rest[start + (len(connector) + 1 if connector else 0): pos]
+        sentences.append((connector, _uncap(body)))
+        start, connector = pos + 2, nxt
+    return opener, sentences
+
+
+def _sentence(item: Item, seed: int) -> str:
+    """The summarizer's sentence for one call (no opener, no final period, lowercase first
+    unless a value), with template choices fixed by ``seed``."""
+    text = phrases.summary_text([item], rng=random.Random(seed))
+    opener = next((o for o in _OPENERS if text.startswith(o + " ")), "")
+    if opener:
+        text = text[len(opener) + 1:]
+    return _uncap(text[:-1] if text.endswith(".") else text)
+
+
+def _uncap(text: str) -> str:
+    """``"The total is 3"`` -> ``"the total is 3"``; a first word that is not a plain
+    capitalized word (``"I"``, ``"ACC-1"``, ``"CDG"``) is left alone."""
+    word = text.split(" ", 1)[0]
+    return text[0].lower() + text[1:] if len(word) > 1 and word.isalpha() and word[1:].islower() else text
+
+
+def retarget(text: str, before: str, after: str) -> str | None:
+    """``text`` with what differs between ``before`` and ``after`` replaced as ``after`` has it.
+
+    ``before`` and ``after`` are renderings of the same template with different values;
+    ``text`` states the same values as ``before`` in other words. Each changed span (whole
+    words, trimmed of shared punctuation) is found in ``text`` by its occurrence number
+    among the whole-word occurrences of that span in ``before``, so an unchanged equal
+    value elsewhere is not touched. ``None`` when ``text`` does not state a changed span
+    as often as ``before`` does, or when the edit would not turn ``before`` into ``after``.
+    """
+    edits = _edits(before, after)
+    if edits is None:
+        return None
+    if _apply(before, before, edits) != after:
+        return None
+    return _apply(text, before, edits)
+
+
+def _edits(before: str, after: str) -> list[tuple[int, str, str]] | None:
+    """``(position in before, old span, new span)`` for every changed span, in order."""
+    a, b = before.split(" "), after.split(" ")
+    starts_a = [0]
+    for tok in a:
+        starts_a.append(starts_a[-1] + len(tok) + 1)
+    out: list[tuple[int, str, str]] = []
+    last_end = -1
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i1 == i2 or j1 == j2:  # a pure insertion or deletion: anchor it on a neighbouring word
+            if i1 > 0 and j1 > 0:
+                i1, j1 = i1 - 1, j1 - 1
+            elif i2 < len(a) and j2 < len(b):
+                i2, j2 = i2 + 1, j2 + 1
+            else:
+                return None
+        old, new = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        lead = 0
+        while lead < min(len(old), len(new)) and old[lead] == new[lead] and not old[lead].isalnum():
+            lead += 1
+        trail = 0
+        while trail < min(len(old), len(new)) - lead and old[-1 - trail] == new[-1 - trail] and not old[-1 - trail].isalnum():
+            trail += 1
+        pos = starts_a[i1] + lead
+        old, new = old[lead: len(old) - trail], new[lead: len(new) - trail]
+        if not old or pos < last_end:
+            return None
+        out.append((pos, old, new))
+        last_end = pos + len(old)
+    return out
+
+
+def _occurrences(text: str, span: str) -> list[int]:
+    out, pos = [], find_bounded(text, span)
+    while pos != -1:
+        out.append(pos)
+        pos = find_bounded(text, span, start=pos + 1)
+    return out
+
+
+def _apply(text: str, before: str, edits: list[tuple[int, str, str]]) -> str | None:
+    """``text`` with each edit made at the occurrence matching its occurrence in ``before``."""
+    out, cursor = [], 0
+    for pos, old, new in edits:
+        in_before, in_text = _occurrences(before, old), _occurrences(text, old)
+        if len(in_before) != len(in_text) or pos not in in_before:
+            return None
+        at = in_text[in_before.index(pos)]
+        if at < cursor:
+            return None
+        out.append(text[cursor:at])
+        out.append(new)
+        cursor = at + len(old)
+    out.append(text[cursor:])
+    return "".join(out)
 
 
 # ----------------------------------------------------------------------------------------

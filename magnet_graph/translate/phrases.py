@@ -872,6 +872,8 @@ def _singular_word(noun: str) -> str:
     """"files" -> "file", "entries" -> "entry" (for a count of one)."""
     if noun.endswith("ies"):
         return noun[:-3] + "y"
+    if noun.endswith(("ches", "shes", "sses", "xes", "zes")):  # matches, boxes, addresses
+        return noun[:-2]
     if noun.endswith("s") and not noun.endswith("ss"):
         return noun[:-1]
     return noun
