@@ -4,7 +4,9 @@ An :class:`Environment` holds one instance of every involved *executable* toolki
 :class:`~magnet_graph.types.Binding` in the catalog), loaded with a recorded or seeded
 initial state, and runs calls against it. Tools without an implementation get
 schema-shaped simulated outputs (:mod:`magnet_graph.simulate`), deterministic in the
-environment's seed, the tool name and the arguments. Replaying the recorded calls from
+environment's seed, the tool name, the arguments and the earlier simulated calls of the
+environment (an entity shown once, say a user by its username, keeps its fields in later
+outputs: the environment's :class:`~magnet_graph.simulate.SimMemory`). Replaying the recorded calls from
 ``initial_state`` with the same seed reproduces every output and the end state; that is
 what :func:`magnet_graph.verify.verify_record` checks.
 
@@ -28,7 +30,7 @@ from jsonschema import validators as _js_validators
 
 from .errors import ExecutionError, catalog_error
 from .seeding import derive_seed
-from .simulate import fits_checker, simulate_output
+from .simulate import SimMemory, fits_checker, simulate_output
 from .toolkit import Toolkit, copy_state
 from .types import Binding, Catalog
 
@@ -255,7 +257,9 @@ class Environment:
     ``initial_state[toolkit]`` if given, else the binding's ``state_factory`` called with
     ``random.Random(derive_seed(seed, "state", toolkit))``, else its ``default_state``
     (or ``{}``). ``self.initial_state`` keeps a copy of what was loaded. Toolkits without
-    a binding are simulated.
+    a binding are simulated; their outputs agree with the earlier simulated outputs and
+    arguments of this environment (see :mod:`magnet_graph.simulate`), so calls must be
+    replayed in their recorded order.
 
     Each initial state is serialized once; the toolkit instance parses its own copy from
     those bytes, ``initial_state`` is parsed on first access, and :meth:`restart` builds a
@@ -285,6 +289,7 @@ class Environment:
         self._instances: dict[str, Any] = {}
         self._methods: dict[str, Callable[..., Any]] = {}
         self._simulated: list[Any] = []  # outputs of simulated calls, for candidates()
+        self._memory = SimMemory()  # entities the simulated calls have shown so far
         given = initial_state or {}
         for name in self.toolkits:
             binding = catalog.bindings.get(name)
@@ -316,7 +321,7 @@ class Environment:
         env = Environment.__new__(Environment)
         env.catalog, env.toolkits, env.seed = self.catalog, self.toolkits, self.seed
         env._blobs, env._initial = self._blobs, None  # the bytes are never changed: shared
-        env._methods, env._simulated = {}, []
+        env._methods, env._simulated, env._memory = {}, [], SimMemory()
         env._instances = {
             name: self._instantiate(name, self.catalog.bindings[name].cls, blob) for name, blob in self._blobs.items()
         }
@@ -398,7 +403,8 @@ class Environment:
         method = self._method(name)
         if method is None:
             tool = self.catalog.by_name[name]
-            output = simulate_output(tool.returns, seed=self.seed, tool=name, arguments=dict(arguments))
+            output = simulate_output(tool.returns, seed=self.seed, tool=name, arguments=dict(arguments),
+                                     memory=self._memory, description=tool.description)
             self._simulated.append(output)
             return Outcome(output, output_error(output), True)
         try:

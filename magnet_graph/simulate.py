@@ -3,11 +3,30 @@
 :func:`simulate_output` turns a tool's ``returns`` JSON Schema into a realistic value:
 objects get all their properties, arrays 1-3 items, strings a value chosen by field name
 and format (``booking-4821`` for ids, emails, ISO dates, urls, names ...), numbers a
-value within their bounds, enums one of their values. An output property named like one
-of the call's arguments echoes that argument (when it fits the property's schema), so ids
-flow through a conversation the way a real API's would. The value is deterministic in
+value within their bounds, enums one of their values. The value is deterministic in
 ``(seed, tool, canonical JSON of the arguments)`` and validates against the schema for the
 keywords listed in :func:`simulate_output`.
+
+Echoes, by meaning. An output property echoes the call's argument of the same name, or of
+the same normalized name (``orderId`` = ``order_id``), when the value fits the property's
+schema, so ids flow through a conversation the way a real API's would. A bare id (``id``,
+``uuid``) is read as the id *of the object's entity*: the tool's entity (its name without
+the verb and the ``...By...`` tail, ``getOrderById`` -> ``order``) for the top-level object,
+wrapper objects (``data``, ``result`` ...) and array items, else the singular of the
+property holding the object (``category``, ``tags`` -> ``tag``). So ``getOrderById(orderId=5)``
+answers ``{"id": 5, ...}``, while a nested ``category.id`` is not the order's id.
+
+Entities persist within a conversation. Given a :class:`SimMemory` (one per
+:class:`~magnet_graph.execute.Environment`), every simulated call records the entities it
+shows: the arguments (an entity of the tool's kind) and each object of the output, keyed by
+their identity fields (the entity's own id, or a name-like key: ``username``, ``login``,
+``handle``, ``email``). When a later output holds an object of the same kind whose identity
+value was seen before, its other properties are filled from what was recorded (latest
+value wins; values that do not fit the property's schema are left as generated; echoed
+arguments always win). ``createUser(username="hiro42", ...)`` then
+``getUserByName(username="hiro42")`` returns that same user. The outputs then depend on the
+earlier calls of the conversation, in order: replaying the recorded calls in order from a
+fresh environment (same seed) reproduces them exactly.
 """
 
 from __future__ import annotations
@@ -16,6 +35,7 @@ import math
 import random
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 import orjson
@@ -23,7 +43,7 @@ import orjson
 from .seeding import derive_seed
 from .toolkit import copy_state, norm_name
 
-__all__ = ["simulate_output", "fits", "fits_checker", "json_equal", "resolve_ref"]
+__all__ = ["SimMemory", "simulate_output", "tool_entity", "fits", "fits_checker", "json_equal", "resolve_ref"]
 
 # Type names of looser dialects (BFCL) that the catalog loader normally converts.
 _TYPE_ALIASES = {
@@ -40,7 +60,15 @@ _MAX_DEPTH = 12
 _FULL_DEPTH = 4  # below this depth objects keep only required properties, arrays min items
 
 
-def simulate_output(schema: dict | None, *, seed: int, tool: str, arguments: dict) -> Any:
+def simulate_output(
+    schema: dict | None,
+    *,
+    seed: int,
+    tool: str,
+    arguments: dict,
+    memory: "SimMemory | None" = None,
+    description: str = "",
+) -> Any:
     """A deterministic, schema-shaped output of ``tool`` called with ``arguments``.
 
     ``schema`` is the tool's ``returns`` JSON Schema; ``None`` gives ``{"status": "ok"}``
@@ -52,6 +80,11 @@ def simulate_output(schema: dict | None, *, seed: int, tool: str, arguments: dic
     is not generated from; an optional property named ``error`` is left out (it would make
     the call look failed).
 
+    ``memory`` (the conversation's :class:`SimMemory`) fills known entities' properties and
+    records what this call shows; without it the output depends only on
+    ``(seed, tool, arguments)``. ``description`` (the tool's) names the tool's entity when
+    its name does not (``fetch(order_id)`` described as "Find an order").
+
     >>> out = simulate_output({"type": "object", "properties": {"order_id": {"type": "string"},
     ...     "qty": {"type": "integer", "minimum": 1, "maximum": 3}}},
     ...     seed=1, tool="get_order", arguments={"order_id": "order-7"})
@@ -60,11 +93,18 @@ def simulate_output(schema: dict | None, *, seed: int, tool: str, arguments: dic
     """
     key = orjson.dumps(arguments, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
     rng = random.Random(derive_seed(seed, "simulate", tool, key))
+    entity = tool_entity(tool, arguments, description=description)
     if schema is None:
         out: dict[str, Any] = {"status": "ok"}
         out.update(_echo(arguments))
+        if memory is not None:
+            memory.observe(entity, arguments, None)
         return out
-    return _Generator(rng, arguments, schema, tool).value(schema, _noun(tool), 0)
+    gen = _Generator(rng, arguments, schema, tool, entity, memory)
+    value = gen.value(schema, gen.root_name, 0)
+    if memory is not None:
+        memory.observe(entity, arguments, value)
+    return value
 
 
 def _echo(value: Any) -> Any:
@@ -79,9 +119,162 @@ def _noun(tool: str) -> str:
     return "_".join(words) or "result"
 
 
+# -- entities: what an object is about, for id echoes and the memory ----------------------
+
+_BARE_IDS = frozenset(("id", "uid", "uuid", "guid"))
+_NAME_KEYS = frozenset(("username", "user_name", "login", "handle", "email", "email_address"))
+# words that end the entity part of a tool name (getUserByName), or say nothing about it
+_CUT_WORDS = frozenset("by with for from in of to using via".split())
+_GENERIC_WORDS = frozenset("details detail info information data input list all status result results id ids".split())
+# objects under these keys are the entity itself, wrapped ({"data": {...}}, {"results": [...]})
+_WRAPPERS = frozenset("data result response payload item record entry value object body content".split())
+
+
+@lru_cache(maxsize=8192)
+def _name_nouns(tool: str) -> tuple[str, ...]:
+    """The entity words of a tool name: ``findPetsByStatus`` -> ``("pet",)``."""
+    words = norm_name(tool).split("_")
+    for i, w in enumerate(words):
+        if i and w in _CUT_WORDS:
+            words = words[:i]
+            break
+    while words and words[0] in _VERBS:
+        words = words[1:]
+    return tuple(_singular(w) for w in words if w and w not in _GENERIC_WORDS and not w.isdigit())
+
+
+def tool_entity(tool: str, arguments: Mapping[str, Any], *, description: str = "") -> str:
+    """The kind of thing ``tool`` is about: ``getOrderById`` -> ``order``.
+
+    Among the entity words of the name, the one an ``<word>_id`` argument names, else the
+    last (the head noun: ``search_direct_flight`` -> ``flight``). A name with no such word
+    uses the ``<word>_id`` argument whose word the description mentions, else the whole
+    normalized name.
+    """
+    nouns = _name_nouns(tool)
+    prefixes = [n[:-3] for n in map(norm_name, arguments) if n.endswith("_id") and len(n) > 3]
+    if nouns:
+        return next((p for p in prefixes if p in nouns), nouns[-1])
+    if prefixes and description:
+        words = set(norm_name(description).split("_"))
+        for p in prefixes:
+            if p in words:
+                return p
+    return norm_name(tool) or "result"
+
+
+@lru_cache(maxsize=65536)
+def _qualified(key: str, noun: str) -> str:
+    """A property's normalized name, a bare id qualified by its entity (``id`` -> ``order_id``)."""
+    nk = norm_name(key)
+    return f"{noun}_{nk}" if nk in _BARE_IDS else nk
+
+
+@lru_cache(maxsize=65536)
+def _identity(key: str, noun: str) -> str | None:
+    """The qualified name of ``key`` when it identifies an entity of kind ``noun``: its own
+    id (``id``, ``<noun>_id`` ...) or a name-like key (``username``, ``email`` ...)."""
+    q = _qualified(key, noun)
+    own = noun + "_"
+    return q if q in _NAME_KEYS or q.startswith(own) and q[len(own):] in _BARE_IDS else None
+
+
+def _child_noun(key: str, entity: str) -> str:
+    """The entity of an object found under ``key`` (array items: the key's singular)."""
+    word = _singular(norm_name(key))
+    return entity if word in _WRAPPERS or not word else word
+
+
+class SimMemory:
+    """The entities that the simulated tools of one conversation have shown, by identity.
+
+    An entity is a dict ``{qualified property name: (original name, value)}`` (the latest
+    value wins), reachable from each of its identity keys ``(kind, qualified name, value)``.
+    Used by :func:`simulate_output`; an :class:`~magnet_graph.execute.Environment` keeps one.
+    """
+
+    __slots__ = ("_by_key",)
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str, Any], dict[str, tuple[str, Any]]] = {}
+
+    def __len__(self) -> int:
+        """The number of identity keys known."""
+        return len(self._by_key)
+
+    @staticmethod
+    def _keys(noun: str, obj: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+        """The identity keys of ``obj`` as an entity of kind ``noun``."""
+        keys = []
+        for k, v in obj.items():
+            t = type(v)
+            if (t is str or t is int) and type(k) is str:
+                q = _identity(k, noun)
+                if q is not None:
+                    keys.append((noun, q, v))
+        return keys
+
+    def lookup(self, noun: str, obj: Mapping[str, Any]) -> dict[str, tuple[str, Any]] | None:
+        """The recorded entity that ``obj`` (of kind ``noun``) is, or ``None``."""
+        for key in self._keys(noun, obj):
+            found = self._by_key.get(key)
+            if found is not None:
+                return found
+        return None
+
+    def remember(self, noun: str, obj: Mapping[str, Any], *, copy: bool = True) -> None:
+        """Record ``obj`` as an entity of kind ``noun`` (merged into the known one, if any).
+
+        ``copy=False`` keeps references to nested lists and dicts (for fresh outputs that
+        nobody changes; :meth:`fill` always copies them out)."""
+        keys = self._keys(noun, obj)
+        if not keys:
+            return
+        record = next((r for r in map(self._by_key.get, keys) if r is not None), None)
+        if record is None:
+            record = {}
+        for k, v in obj.items():
+            if type(k) is str:
+                record[_qualified(k, noun)] = (k, _echo(v) if copy else v)
+        for key in keys:
+            self._by_key[key] = record
+
+    def observe(self, entity: str, arguments: Mapping[str, Any], output: Any) -> None:
+        """Record the entities of one call: its arguments, then every object of its output."""
+        if arguments:
+            self.remember(entity, arguments)
+        if output is not None:
+            self._walk(output, entity, entity)
+
+    def _walk(self, node: Any, noun: str, entity: str) -> None:
+        if type(node) is dict:
+            self.remember(noun, node, copy=False)
+            for k, v in node.items():
+                if type(v) is dict or type(v) is list:
+                    self._walk(v, _child_noun(k, entity), entity)
+        elif type(node) is list:
+            for item in node:
+                if type(item) is dict or type(item) is list:
+                    self._walk(item, noun, entity)
+
+    def fill(self, noun: str, out: dict[str, Any], props: Mapping[str, Any], keep: set[str], root: Any) -> None:
+        """Overwrite the properties of ``out`` (kind ``noun``) that a known entity has,
+        except ``keep`` and values that do not fit their schema in ``props``."""
+        record = self.lookup(noun, out)
+        if record is None:
+            return
+        for k, sub in props.items():
+            if k in keep or k not in out or type(k) is not str:
+                continue
+            hit = record.get(_qualified(k, noun))
+            if hit is not None and fits(hit[1], sub, root):
+                out[k] = _echo(hit[1])
+
+
 _VERBS = frozenset(
     "get list find search create add update set delete remove cancel book send post fetch check "
-    "make open close read write compute calculate convert show view retrieve lookup query".split()
+    "make open close read write compute calculate convert show view retrieve lookup query place upload "
+    "login logout register reserve submit".split()
 )
 
 _FIRST = ("Ann", "Ben", "Carla", "David", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam")
@@ -104,15 +297,24 @@ _TEXT_FIELDS = frozenset(
 
 
 class _Generator:
-    """One output's generation: the rng, the call arguments and the root schema for $ref."""
+    """One output's generation: the rng, the call arguments, the root schema for $ref, the
+    tool's entity and the conversation's memory (or ``None``)."""
 
-    __slots__ = ("rng", "args", "root", "tool")
+    __slots__ = ("rng", "args", "root", "tool", "entity", "memory", "norm_args", "root_name", "item_name")
 
-    def __init__(self, rng: random.Random, args: Mapping[str, Any], root: Any, tool: str):
+    def __init__(self, rng: random.Random, args: Mapping[str, Any], root: Any, tool: str,
+                 entity: str = "", memory: SimMemory | None = None):
         self.rng = rng
         self.args = args
         self.root = root
         self.tool = tool
+        self.entity = entity or norm_name(tool)
+        self.memory = memory
+        self.norm_args: dict[str, str] = {}
+        for k in args:
+            self.norm_args.setdefault(norm_name(k), k)
+        self.root_name = _noun(tool)
+        self.item_name = _singular(self.root_name)
 
     def value(self, schema: Any, name: str, depth: int) -> Any:
         if not isinstance(schema, dict) or depth > _MAX_DEPTH:
@@ -137,7 +339,7 @@ class _Generator:
             return self.value(_merge_all(schema), name, depth + 1)
         kind = _type_of(schema)
         if kind == "object":
-            return self.obj(schema, depth)
+            return self.obj(schema, name, depth)
         if kind == "array":
             return self.array(schema, name, depth)
         if kind == "integer":
@@ -151,16 +353,39 @@ class _Generator:
         return self.string(schema, name)
 
     # -- containers ----------------------------------------------------------------------
-    def obj(self, schema: dict, depth: int) -> dict[str, Any]:
+    def _arg_for(self, key: str, noun: str) -> str | None:
+        """The argument a property of an object of kind ``noun`` echoes, if any: the same
+        name, the same normalized name, or for a bare id the argument naming that kind's id."""
+        nk = norm_name(key)
+        if nk in _BARE_IDS:  # the call's own (bare) id is not the id of a nested, other entity
+            arg = self.norm_args.get(f"{noun}_{nk}")
+            if arg is None and noun == self.entity:
+                arg = key if key in self.args else self.norm_args.get(nk)
+            return arg
+        if key in self.args:
+            return key
+        arg = self.norm_args.get(nk)
+        if arg is None and noun == self.entity and nk.startswith(noun + "_") and nk[len(noun) + 1:] in _BARE_IDS:
+            arg = self.norm_args.get(nk[len(noun) + 1:])  # order_id <- the order tool's bare id
+        return arg
+
+    def obj(self, schema: dict, name: str, depth: int) -> dict[str, Any]:
         props = schema.get("properties") or {}
         required = schema.get("required") or ()
         deep = depth > _FULL_DEPTH  # deep inside (recursive schemas): required properties only
+        if name == self.root_name or name == self.item_name:
+            noun = self.entity
+        else:
+            noun = _child_noun(name, self.entity)
+        echoed: set[str] = set()
         out: dict[str, Any] = {}
         for key, sub in props.items():
             if (key == "error" or deep) and key not in required:
                 continue
-            if key in self.args and fits(self.args[key], sub, self.root):
-                out[key] = _echo(self.args[key])
+            arg = self._arg_for(key, noun)
+            if arg is not None and fits(self.args[arg], sub, self.root):
+                out[key] = _echo(self.args[arg])
+                echoed.add(key)
             else:
                 out[key] = self.value(sub, key, depth + 1)
         extra = schema.get("additionalProperties", True)
@@ -172,6 +397,8 @@ class _Generator:
             want = schema.get("minProperties", 0)
             while len(out) < want:
                 out[f"extra_{len(out) + 1}"] = self.value(extra_schema, "extra", depth + 1)
+        if self.memory is not None and props:
+            self.memory.fill(noun, out, props, echoed, self.root)
         return out
 
     def array(self, schema: dict, name: str, depth: int) -> list[Any]:
@@ -503,7 +730,7 @@ def _singular(name: str) -> str:
         return name[:-3] + "y"
     if name.endswith("ses") or name.endswith("xes"):
         return name[:-2]
-    if name.endswith("s") and not name.endswith("ss") and len(name) > 1:
+    if name.endswith("s") and not name.endswith(("ss", "us", "is")) and len(name) > 1:
         return name[:-1]
     return name
 

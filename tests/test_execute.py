@@ -308,3 +308,106 @@ def test_content_id_ignores_id_and_provenance():
     same = {"turns": [], "seed": 1, "provenance": {"model": "b"}}
     assert content_id(rec) == content_id(same) and len(content_id(rec)) == 24
     assert content_id({**rec, "seed": 2}) != content_id(rec)
+
+
+# -- simulated tools: entities persist within one environment, and replay in order ---------
+
+_USER = _obj({"id": {"type": "integer"}, "username": {"type": "string"}, "firstName": {"type": "string"},
+              "email": {"type": "string", "format": "email"}})
+_USERS = Catalog("test:users", (
+    Tool(name="createUser", parameters=_obj({"username": {"type": "string"}, "firstName": {"type": "string"}}),
+         returns=_USER, toolkit="Users"),
+    Tool(name="getUserByName", parameters=_obj({"username": {"type": "string"}}, ["username"]), returns=_USER,
+         toolkit="Users"),
+    Tool(name="updateUser", parameters=_obj({"username": {"type": "string"}, "firstName": {"type": "string"}}),
+         toolkit="Users"),
+))
+
+
+def test_simulated_entities_persist_and_restart_forgets_them():
+    env = Environment(_USERS, ["Users"], seed=3)
+    made = env.execute("createUser", {"username": "hiro42", "firstName": "Hiro"}).output
+    got = env.execute("getUserByName", {"username": "hiro42"}).output
+    assert got == made
+    assert env.execute("updateUser", {"username": "hiro42", "firstName": "Hiroko"}).output == {
+        "status": "ok", "username": "hiro42", "firstName": "Hiroko"}
+    later = env.execute("getUserByName", {"username": "hiro42"}).output
+    assert later == {**made, "firstName": "Hiroko"}
+    fresh = env.restart()  # no calls made: the user is unknown again
+    assert fresh.execute("getUserByName", {"username": "hiro42"}).output != made
+
+
+def test_simulated_calls_replay_in_order():
+    calls = [("createUser", {"username": "kemi", "firstName": "Kemi"}), ("getUserByName", {"username": "kemi"}),
+             ("updateUser", {"username": "kemi", "firstName": "K"}), ("getUserByName", {"username": "kemi"})]
+    a = Environment(_USERS, ["Users"], seed=9)
+    first = [a.execute(n, args).output for n, args in calls]
+    replay = a.restart()
+    assert [replay.execute(n, args).output for n, args in calls] == first
+    b = Environment(_USERS, ["Users"], seed=9)
+    assert canonical_json([b.execute(n, args).output for n, args in calls]) == canonical_json(first)
+
+
+def _shared_spec(shared_catalogs, *parts):
+    path = shared_catalogs.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} not found")
+    return str(path)
+
+
+def test_tau2_tools_without_returns_echo_their_arguments(shared_catalogs):
+    from magnet_graph.catalog import load_catalogs
+
+    catalog = load_catalogs([_shared_spec(shared_catalogs, "tau2_airline", "tools.json")])
+    env = Environment(catalog, sorted(catalog.toolkits), seed=1)
+    for tool in catalog.tools:
+        assert tool.returns is None
+        args = {name: f"{name}-1" for name in tool.required}
+        out = env.execute(tool.name, args)
+        assert out.simulated and out.error is None
+        assert out.output == {"status": "ok", **args}
+
+
+def test_petstore_samples_verify_and_agree(shared_catalogs, tmp_path):
+    import orjson
+    from click.testing import CliRunner
+
+    from magnet_graph.catalog import load_catalogs
+    from magnet_graph.cli import cli
+    from magnet_graph.verify import verify_record
+
+    spec = _shared_spec(shared_catalogs, "petstore_openapi", "openapi.yaml")
+    out = tmp_path / "pets.jsonl"
+    res = CliRunner().invoke(cli, ["sample", "--catalog", spec, "-n", "30", "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert len(records) == 30
+    catalog = load_catalogs([spec])
+    users = orders = 0
+    for rec in records:
+        assert verify_record(rec, catalog) == [], rec["id"]
+        seen: dict[str, dict] = {}
+        for turn in rec["turns"]:
+            for call in turn["calls"]:
+                name, args, output = call["name"], call["arguments"], call["output"]
+                assert call["simulated"]
+                if name == "getOrderById":
+                    orders += 1
+                    assert output["id"] == args["orderId"]
+                if name in ("createUser", "getUserByName") and isinstance(output, dict):
+                    earlier = seen.setdefault(output["username"], output)
+                    users += earlier is not output
+                    assert output == earlier  # one username, one user
+    assert orders and users  # the sample exercised both contradictions
+
+
+def test_a_read_depends_on_the_earlier_calls(shared_catalogs):
+    from magnet_graph.catalog import load_catalogs
+
+    catalog = load_catalogs([_shared_spec(shared_catalogs, "petstore_openapi", "openapi.yaml")])
+    env = Environment(catalog, sorted(catalog.toolkits), seed=4)
+    env.execute("createUser", {"username": "ann7", "firstName": "Ann"})
+    got = env.execute("getUserByName", {"username": "ann7"}).output
+    # the same read without the create (a reordered or dropped call) gives another user
+    alone = env.restart().execute("getUserByName", {"username": "ann7"}).output
+    assert alone["username"] == "ann7" and alone != got

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from magnet_graph.execute import canonical_json
-from magnet_graph.simulate import fits, simulate_output
+from magnet_graph.simulate import SimMemory, fits, simulate_output
 
 NAMES = st.sampled_from(
     [
@@ -266,3 +266,148 @@ def test_bfcl_unconverted_types_are_tolerated(shared_catalogs):
     out = simulate_output(fn["response"], seed=1, tool="book_flight", arguments={"travel_from": "SFO"})
     _check(_bfcl_to_json_schema(fn["response"]), out)
     assert out["booking_history"]["travel_from"] == "SFO"
+
+
+# -- echoes by meaning, and entities that persist within a conversation (SimMemory) ---------
+
+ORDER = {"type": "object", "properties": {"id": {"type": "integer"}, "petId": {"type": "integer"},
+                                          "category": {"type": "object", "properties": {"id": {"type": "integer"}}}}}
+USER = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "username": {"type": "string"}, "firstName": {"type": "string"},
+    "email": {"type": "string"}, "userStatus": {"type": "integer", "minimum": 0, "maximum": 9}}}
+
+
+def test_entity_id_argument_fills_the_bare_id_of_that_entity_only():
+    out = simulate_output(ORDER, seed=3, tool="getOrderById", arguments={"orderId": 48882})
+    assert out["id"] == 48882
+    assert out["category"]["id"] != 48882  # a nested category is another entity
+    out = simulate_output(ORDER, seed=3, tool="get_order", arguments={"order_id": 7, "pet_id": 5})
+    assert (out["id"], out["petId"]) == (7, 5)  # pet_id -> petId: same normalized name
+    # the tool's own bare id flows to `<entity>_id` and back, never into nested objects
+    out = simulate_output({"type": "object", "properties": {"orderId": {"type": "integer"}, "category": ORDER}},
+                          seed=1, tool="placeOrder", arguments={"id": 9})
+    assert out["orderId"] == 9 and out["category"]["id"] != 9
+    # a tool about another thing does not take the argument as its own id
+    out = simulate_output(ORDER, seed=3, tool="getOwnerOfPet", arguments={"pet_id": 48882})
+    assert out["id"] != 48882
+
+
+def test_entity_from_name_and_description():
+    from magnet_graph.simulate import tool_entity
+
+    assert tool_entity("getUserByName", {"username": "x"}) == "user"
+    assert tool_entity("findPetsByStatus", {}) == "pet"
+    assert tool_entity("update_reservation_baggages", {"reservation_id": "R1"}) == "reservation"
+    assert tool_entity("search_direct_flight", {"origin": "JFK"}) == "flight"
+    assert tool_entity("fetch", {"order_id": 1}, description="Find a purchase order by ID.") == "order"
+    out = simulate_output(ORDER, seed=2, tool="fetch", arguments={"order_id": 1}, description="Find an order.")
+    assert out["id"] == 1
+
+
+def test_memory_returns_the_user_a_create_made():
+    memory = SimMemory()
+    made = simulate_output(USER, seed=5, tool="createUser", memory=memory,
+                           arguments={"username": "hiro42", "firstName": "Hiro", "email": "hiro@example.com"})
+    assert made["username"] == "hiro42" and made["firstName"] == "Hiro"
+    got = simulate_output(USER, seed=5, tool="getUserByName", arguments={"username": "hiro42"}, memory=memory)
+    assert got == made
+    fresh = simulate_output(USER, seed=5, tool="getUserByName", arguments={"username": "hiro42"})
+    assert fresh != made  # without the memory only the username agrees
+    by_id = simulate_output(USER, seed=8, tool="get_user", arguments={"user_id": made["id"]}, memory=memory)
+    assert by_id == made
+    other = simulate_output(USER, seed=5, tool="getUserByName", arguments={"username": "ann7"}, memory=memory)
+    assert other["id"] != made["id"] or other["firstName"] != "Hiro"
+
+
+def test_memory_sees_updates_and_echoes_win():
+    memory = SimMemory()
+    simulate_output(USER, seed=1, tool="createUser", arguments={"username": "kemi", "userStatus": 2}, memory=memory)
+    simulate_output(None, seed=1, tool="updateUser", arguments={"username": "kemi", "firstName": "Kemi"}, memory=memory)
+    got = simulate_output(USER, seed=1, tool="getUserByName", arguments={"username": "kemi"}, memory=memory)
+    assert (got["firstName"], got["userStatus"]) == ("Kemi", 2)
+    got = simulate_output(USER, seed=1, tool="getUserByName", arguments={"username": "kemi", "userStatus": 4},
+                          memory=memory)
+    assert got["userStatus"] == 4  # the call's own argument beats what was remembered
+    # a remembered value that does not fit the property's schema is not used
+    simulate_output(None, seed=1, tool="updateUser", arguments={"username": "kemi", "userStatus": 99}, memory=memory)
+    got = simulate_output(USER, seed=1, tool="getUserByName", arguments={"username": "kemi"}, memory=memory)
+    assert 0 <= got["userStatus"] <= 9
+
+
+def test_memory_keeps_kinds_apart():
+    memory = SimMemory()
+    simulate_output(None, seed=1, tool="createUser", arguments={"id": 5, "email": "a@example.com", "note": "vip"},
+                    memory=memory)
+    shape = {"type": "object", "properties": {"id": {"type": "integer"}, "email": {"type": "string"},
+                                              "note": {"type": "string"}}}
+    user = simulate_output(shape, seed=1, tool="find_user", arguments={"email": "a@example.com"}, memory=memory)
+    assert (user["id"], user["note"]) == (5, "vip")
+    order = simulate_output(shape, seed=1, tool="getOrderById", arguments={"orderId": 77, "email": "a@example.com"},
+                            memory=memory)
+    assert order["id"] == 77 and order["note"] != "vip"  # same e-mail, but an order is not the user
+    # nested objects are remembered by their own kind: the same category id, the same category
+    pet = {"type": "object", "properties": {"id": {"type": "integer"}, "category": {
+        "type": "object", "properties": {"id": {"type": "integer", "minimum": 1, "maximum": 1},
+                                         "name": {"type": "string"}}}}}
+    first = simulate_output(pet, seed=1, tool="getPetById", arguments={"petId": 1}, memory=memory)
+    second = simulate_output(pet, seed=2, tool="getPetById", arguments={"petId": 2}, memory=memory)
+    assert first["category"] == second["category"] and second["id"] == 2
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schema=SCHEMAS, arguments=ARGUMENTS, seed=st.integers(0, 2**32))
+def test_outputs_with_memory_validate_and_replay(schema, arguments, seed):
+    def run():
+        memory = SimMemory()
+        outs = [simulate_output(schema, seed=seed, tool=t, arguments=a, memory=memory)
+                for t, a in (("create_thing", arguments), ("get_thing", {}), ("get_thing", arguments))]
+        return outs
+    outs = run()
+    for out in outs:
+        _check(schema, out)
+    assert canonical_json(run()) == canonical_json(outs)  # same calls in order: same outputs
+
+
+# -- the reviewer's petstore contradictions, on the real OpenAPI document --------------------
+
+
+@pytest.fixture(scope="module")
+def petstore():
+    from pathlib import Path
+
+    from magnet_graph.catalog import load_catalogs
+
+    spec = Path(__file__).resolve().parents[2] / "shared" / "catalogs" / "petstore_openapi" / "openapi.yaml"
+    if not spec.is_file():
+        pytest.skip(f"petstore OpenAPI document not found at {spec}")
+    return load_catalogs([str(spec)])
+
+
+def _sim(catalog, memory, name, arguments, seed=11):
+    tool = catalog.tool(name)
+    return simulate_output(tool.returns, seed=seed, tool=name, arguments=arguments, memory=memory,
+                           description=tool.description)
+
+
+def test_petstore_user_created_is_the_user_read(petstore):
+    memory = SimMemory()
+    made = _sim(petstore, memory, "createUser", {"username": "hiro42", "firstName": "Hiro", "email": "h@example.com"})
+    got = _sim(petstore, memory, "getUserByName", {"username": "hiro42"})
+    assert got == made and got["firstName"] == "Hiro"
+    _check(petstore.tool("getUserByName").returns, got)
+
+
+def test_petstore_order_and_pet_ids_are_echoed(petstore):
+    memory = SimMemory()
+    order = _sim(petstore, memory, "getOrderById", {"orderId": 48882})
+    assert order["id"] == 48882
+    assert _sim(petstore, memory, "getOrderById", {"orderId": 48882}) == order
+    placed = _sim(petstore, memory, "placeOrder", {"id": 5, "petId": 3, "quantity": 1})
+    assert (placed["id"], placed["petId"]) == (5, 3)
+    assert _sim(petstore, memory, "getOrderById", {"orderId": 5})["petId"] == 3
+    pet = _sim(petstore, memory, "getPetById", {"petId": 3})
+    assert pet["id"] == 3
+    _sim(petstore, memory, "updatePetWithForm", {"petId": 3, "name": "Rex", "status": "sold"})
+    again = _sim(petstore, memory, "getPetById", {"petId": 3})
+    assert (again["name"], again["status"]) == ("Rex", "sold")
+    _check(petstore.tool("getPetById").returns, again)
