@@ -30,7 +30,8 @@ from jsonschema import validators as _js_validators
 
 from .errors import ExecutionError, catalog_error
 from .seeding import derive_seed
-from .simulate import SimMemory, fits_checker, simulate_output
+from .schema_fit import fits_checker
+from .simulate import SimMemory, simulate_output
 from .toolkit import Toolkit, copy_state
 from .types import Binding, Catalog
 

@@ -32,7 +32,7 @@ import orjson
 
 from .errors import MagnetError, RecordError
 from .execute import Environment, canonical_json, content_id, output_error, validate_arguments
-from .simulate import json_equal, resolve_ref
+from .schema_fit import json_equal, resolve_ref
 from .types import Catalog
 
 __all__ = ["CHECKS", "RecordResult", "VerifyReport", "verify_record", "verify_file"]

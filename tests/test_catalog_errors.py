@@ -119,5 +119,7 @@ def test_warnings_do_not_fail(tmp_path):
     f = tmp_path / "quiet.json"
     f.write_text('[{"name": "has space", "parameters": {"type": "object", "properties": {}}}]')
     report = check_catalog([str(f)])
-    assert report.ok and report.warnings == 2  # no description; not an OpenAI function name
+    # no description; not an OpenAI function name; no returns schema
+    assert report.ok and report.warnings == 3
+    assert sorted(p.field for p in report.problems) == ["description", "name", "returns"]
     assert resolve_catalog(str(f)).tool("has space").description == ""

@@ -19,7 +19,8 @@ import orjson
 from ..types import Catalog, Tool
 from .files import CATALOG_SUFFIXES, load_path
 from .python import binding_for, class_entries, import_object, module_classes, public_methods, toolkit_name
-from .report import CheckReport, CheckRow, Entry, Loaded, Notes
+from ..errors import catalog_error
+from .report import CheckReport, CheckRow, Entry, Loaded, Notes, Problem
 from .schema import check_schema
 
 __all__ = ["GROUP", "resolve_catalog", "load_catalogs", "check_catalog", "list_catalogs", "CatalogListing",
@@ -52,13 +53,21 @@ def load_catalogs(specs: Sequence[str], *, impl: str | None = None, state: str |
 def check_catalog(specs: Sequence[str], *, impl: str | None = None, state: str | None = None) -> CheckReport:
     """Load every spec and report every tool with all its problems (nothing raised)."""
     loaded = _load_all(specs or ["builtin"], impl=impl, state=state)
+    bound = {name for one in loaded for name in one.bindings}
     rows: list[CheckRow] = []
     for one in loaded:
         rows.extend(CheckRow("", "", 0, False, (p,), p.source) for p in one.problems)
         for e in one.entries:
             t = e.tool
+            problems = list(e.problems)
+            if t is not None and t.returns is None and t.toolkit not in bound:
+                problems.append(Problem("warning", catalog_error(
+                    "no returns schema: simulated calls answer only {\"status\": \"ok\"} plus the arguments, "
+                    "and the graph links this tool by names only", source=e.source, tool=t.name, field="returns",
+                    fix="add a returns schema (OpenAPI: a 2xx JSON response) so later calls can use its output",
+                ).args[0], e.source, t.name, "returns"))
             rows.append(CheckRow(e.label, t.toolkit if t else e.toolkit, len(t.properties) if t else 0,
-                                 bool(t and t.returns is not None), tuple(e.problems), e.source))
+                                 bool(t and t.returns is not None), tuple(problems), e.source))
     return CheckReport(specs=tuple(specs or ["builtin"]), rows=tuple(rows))
 
 
@@ -69,19 +78,6 @@ def builtin_names() -> dict[str, str]:
     except ImportError:  # pragma: no cover - the package ships with magnet
         return {}
     found = getattr(tool_catalogs, "BUILTINS", None)
-    if found is None:
-        # An editable install made before tool_catalogs/__init__.py existed imports it as a
-        # namespace package; read the table from the file itself (`pip install -e .` fixes it).
-        import importlib.util
-
-        for folder in getattr(tool_catalogs, "__path__", ()):
-            init = Path(folder) / "__init__.py"
-            spec = importlib.util.spec_from_file_location("tool_catalogs._builtins_table", init)
-            if init.is_file() and spec is not None and spec.loader is not None:
-                module = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(module)
-                found = getattr(module, "BUILTINS", None)
-                break
     return dict(found or {})
 
 
