@@ -168,3 +168,20 @@ def test_bad_options_give_one_clear_line(tmp_path, args, needle):
     err = proc.stderr.strip().splitlines()
     assert len(err) == 1 and needle in err[0], proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_same_bytes_across_processes_with_different_hash_seeds(tmp_path):
+    """Set iteration order changes with PYTHONHASHSEED: no output may depend on it."""
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"h{hash_seed}.jsonl"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        proc = subprocess.run([sys.executable, "-m", "magnet_graph", "sample", "-n", "300", "-o", str(out), "-q"],
+                              env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]

@@ -425,7 +425,7 @@ def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], 
             return _value_text(k, stated[k], info, rng)
         return refs[k]
 
-    for k in holes & refs.keys():  # "cancel booking {booking_id}" -> "cancel the booking ID you just got"
+    for k in sorted(holes & refs.keys()):  # "cancel booking {booking_id}" -> "cancel the booking ID you just got"
         p = info.params.get(k)
         for noun in (p.nouns if p else ()):
             text = _noun_before_hole(noun, k).sub("{" + k + "}", text)
@@ -435,7 +435,7 @@ def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], 
         text = _glued_hole(k).sub(lambda m: (" of " if m.group(1) else "") + hole, text)
     text = _QUOTED_HOLE.sub(fill_quoted, text)
     text = _PH.sub(fill, text).rstrip(" .!?")
-    for k in holes & stated.keys():  # "a {travel_class} seat" with "economy" -> "an economy seat"
+    for k in sorted(holes & stated.keys()):  # "a {travel_class} seat" with "economy" -> "an economy seat"
         v = stated[k]
         if isinstance(v, str) and v[:1] in "aeioAEIO" and v in text:
             text = _article_before(text, v)
