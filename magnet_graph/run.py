@@ -54,7 +54,7 @@ __all__ = [
     "EXIT_OK", "EXIT_INCOMPLETE", "EXIT_ERROR", "EXIT_STOPPED",
     "CatalogSource", "LineWriter", "RunConfig", "RunReport", "run_sample", "parse_shard", "shard_slots",
     "read_done_slots", "recorded_source", "run_ordered", "UNFINISHED",
-    "Journal", "read_journal", "prepare_output",
+    "Journal", "prepare_output",
 ]  # fmt: skip
 
 MANIFEST_SUFFIX = ".magnet.json"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from fake_openai import FakeOpenAI, delayed, error, fake_openai, malformed, text, tool_calls  # noqa: F401
+from fake_openai import FakeOpenAI, delayed, error, malformed, text, tool_calls
 from magnet_graph.errors import BackendError
 from magnet_graph.translate import llm
 from magnet_graph.translate.base import Request

@@ -26,7 +26,7 @@ from magnet_graph.translate.phrases import (
     summary_text,
     tool_available_text,
 )
-from magnet_graph.translate.values import format_value, generate_value, humanize_param, param_label
+from magnet_graph.translate.values import format_value, generate_value, param_label
 from magnet_graph.types import Tool
 
 S = {"type": "string"}

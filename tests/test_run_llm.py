@@ -14,7 +14,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from fake_openai import FakeOpenAI, capacity, error, fake_openai  # noqa: F401
+from fake_openai import FakeOpenAI, capacity, error
 from magnet_graph.cache import ResponseCache
 from magnet_graph.cli import cli
 from magnet_graph.translate.llm import LiteLLMBackend

@@ -8,9 +8,8 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from fake_openai import fake_openai, text  # noqa: F401  (the fixture)
+from fake_openai import text
 from magnet_graph.cli import cli
-from magnet_graph.cli.extract import command as extract_command
 from magnet_graph.text.pipeline import ExtractConfig, run_extract
 
 EMAIL = ("How to change your email address in the Lumo app\n1. Open the Lumo app and sign in.\n2. Tap the Settings "
@@ -43,9 +42,7 @@ STEPS = {"title": "Change your email in Lumo",
 
 
 def _extract(args):
-    if "extract" in cli.commands:
-        return CliRunner().invoke(cli, ["extract", *args])
-    return CliRunner().invoke(extract_command, args)
+    return CliRunner().invoke(cli, ["extract", *args])
 
 
 def test_llm_stages_filter_extract_and_judge(fake_openai, tmp_path):  # noqa: F811

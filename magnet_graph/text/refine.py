@@ -159,14 +159,12 @@ def multi_constraint_turn(ctx: "_Ctx", intent: "Intent") -> None:
     plan: list[tuple[str, dict[str, Any]]] = []
     cond: tuple[str, str, str] | None = None  # (field, expected, pretty)
     then: tuple[ToolSpec, dict[str, Any]] | None = None
-    entity = None
     if focus is not None:
         ent, rid, label = focus
         e = next(x for x in wf.entities if x.name == ent)
         getter = next((t for t in wf.tools if t.op == "get" and t.entity == ent), None)
         writes = [t for t in wf.tools if t.entity == ent and t.op in ("update", "submit") and e.id_field in t.required]
         if getter is not None and e.kind == "collection":
-            entity = e
             plan.append((getter.name, {e.id_field: rid}))
             status = ctx.state["tables"][ent].get(rid, {}).get("status", "active")
             expected = status if rng.random() < 0.7 or not writes else "archived"

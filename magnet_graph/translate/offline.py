@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..graph.paths import values_at
 from ..types import Call, Tool
 from . import phrases, values
 from .base import Request, TurnContext
@@ -42,31 +43,13 @@ class _Planned:
 
 
 def field_values(output: Any, path: str) -> list[Any]:
-    """Scalar values at a dotted ``feeds`` path (``flights[].flight_id``) of an output."""
-    nodes = [output]
-    for part in path.split("."):
-        if not part:
-            continue
-        many = part.endswith("[]")
-        key = part[:-2] if many else part
-        nxt: list[Any] = []
-        for node in nodes:
-            if key:
-                if not isinstance(node, dict) or key not in node:
-                    continue
-                node = node[key]
-            if many:
-                if isinstance(node, list):
-                    nxt.extend(node)
-            else:
-                nxt.append(node)
-        nodes = nxt
-    out = []
-    for v in nodes:
-        if isinstance(v, list):
-            out.extend(x for x in v if isinstance(x, (str, int, float)) and not isinstance(x, bool))
-        elif isinstance(v, (str, int, float)) and not isinstance(v, bool):
-            out.append(v)
+    """Scalar values at a ``feeds`` path (``flights[].flight_id``) of an output; a list found
+    at the end of the path gives its scalar items."""
+    out: list[Any] = []
+    for v in values_at(output, path):
+        for x in v if isinstance(v, list) else (v,):
+            if isinstance(x, (str, int, float)) and not isinstance(x, bool):
+                out.append(x)
     return out
 
 
