@@ -140,7 +140,7 @@ def normalize_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, 
         m: dict[str, Any] = {"role": msg["role"]}
         content = msg.get("content")
         if msg["role"] == "tool":
-            m["content"] = _maybe_json(content)
+            m["content"] = maybe_json(content)
             if msg.get("name"):
                 m["name"] = msg["name"]
             cid = msg.get("tool_call_id")
@@ -153,13 +153,14 @@ def normalize_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, 
             for tc in calls:
                 fn = tc["function"]
                 new = ids.setdefault(tc.get("id") or f"_anon{len(ids)}", f"call_{len(ids)}")
-                norm.append({"id": new, "name": fn["name"], "arguments": _maybe_json(fn.get("arguments"))})
+                norm.append({"id": new, "name": fn["name"], "arguments": maybe_json(fn.get("arguments"))})
             m["tool_calls"] = norm
         out.append(m)
     return out
 
 
-def _maybe_json(value: Any) -> Any:
+def maybe_json(value: Any) -> Any:
+    """A JSON string parsed, or the value as it is (text that is not JSON stays text)."""
     if isinstance(value, str):
         try:
             return orjson.loads(value)
@@ -185,12 +186,12 @@ def calls_by_turn(messages: Sequence[Mapping[str, Any]]) -> list[list[dict[str, 
                 turns.append([])
             for tc in msg["tool_calls"]:
                 fn = tc["function"]
-                call = {"name": fn["name"], "arguments": _maybe_json(fn.get("arguments")), "output": None}
+                call = {"name": fn["name"], "arguments": maybe_json(fn.get("arguments")), "output": None}
                 turns[-1].append(call)
                 if tc.get("id"):
                     by_id[tc["id"]] = call
         elif role == "tool":
             call = by_id.get(msg.get("tool_call_id", ""))
             if call is not None:
-                call["output"] = _maybe_json(msg.get("content"))
+                call["output"] = maybe_json(msg.get("content"))
     return turns

@@ -20,21 +20,12 @@ import orjson
 
 from ..errors import RecordError
 from .base import Exporter, iter_jsonl, write_jsonl
-from .chat import dumps
+from .chat import dumps, maybe_json
 
 __all__ = ["LlamaFactoryExporter", "DATASET_NAME"]
 
 DATASET_NAME = "magnet"
 FILE_NAME = "magnet.jsonl"
-
-
-def _loads(text: Any) -> Any:
-    if isinstance(text, str):
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            return text
-    return text
 
 
 def to_row(example: dict[str, Any]) -> dict[str, Any]:
@@ -48,13 +39,13 @@ def to_row(example: dict[str, Any]) -> dict[str, Any]:
     for msg in messages:
         role = msg["role"]
         if role == "tool":
-            outputs.append(_loads(msg.get("content")))
+            outputs.append(maybe_json(msg.get("content")))
             continue
         if outputs:
             conv.append({"from": "observation", "value": dumps(outputs[0] if len(outputs) == 1 else outputs)})
             outputs = []
         if role == "assistant" and msg.get("tool_calls"):
-            calls = [{"name": tc["function"]["name"], "arguments": _loads(tc["function"].get("arguments"))} for tc in msg["tool_calls"]]
+            calls = [{"name": tc["function"]["name"], "arguments": maybe_json(tc["function"].get("arguments"))} for tc in msg["tool_calls"]]
             conv.append({"from": "function_call", "value": dumps(calls[0] if len(calls) == 1 else calls)})
         elif role == "assistant":
             conv.append({"from": "gpt", "value": msg.get("content") or ""})

@@ -20,7 +20,7 @@ import orjson
 
 from ..errors import RecordError
 from .base import Exporter, iter_jsonl, write_jsonl
-from .chat import dumps
+from .chat import dumps, maybe_json
 
 __all__ = ["ShareGPTExporter", "HermesExporter", "to_turns", "from_turns", "PREAMBLE"]
 
@@ -54,7 +54,7 @@ def to_turns(example: dict[str, Any]) -> list[tuple[str, str]]:
     for msg in messages:
         role = msg["role"]
         if role == "tool":
-            block = f"<tool_response>\n{dumps({'name': msg.get('name'), 'content': _loads(msg.get('content'))})}\n</tool_response>"
+            block = f"<tool_response>\n{dumps({'name': msg.get('name'), 'content': maybe_json(msg.get('content'))})}\n</tool_response>"
             if turns[-1][0] == "tool":
                 turns[-1] = ("tool", turns[-1][1] + "\n" + block)
             else:
@@ -63,20 +63,11 @@ def to_turns(example: dict[str, Any]) -> list[tuple[str, str]]:
             parts = [msg["content"]] if msg.get("content") else []
             for tc in msg.get("tool_calls") or ():
                 fn = tc["function"]
-                parts.append(f"<tool_call>\n{dumps({'name': fn['name'], 'arguments': _loads(fn.get('arguments'))})}\n</tool_call>")
+                parts.append(f"<tool_call>\n{dumps({'name': fn['name'], 'arguments': maybe_json(fn.get('arguments'))})}\n</tool_call>")
             turns.append(("assistant", "\n".join(parts)))
         else:
             turns.append((role, msg.get("content") or ""))
     return turns
-
-
-def _loads(text: Any) -> Any:
-    if isinstance(text, str):
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            return text
-    return text
 
 
 def _json(text: str, what: str) -> Any:
