@@ -416,6 +416,10 @@ class Environment:
         output = _detach(output)
         return Outcome(output, output_error(output), False)
 
+    def is_executable(self, name: str) -> bool:
+        """True when tool ``name`` runs real code here (False: its outputs are simulated)."""
+        return self._method(name) is not None
+
     def validate(self, name: str, arguments: Any) -> list[str]:
         """JSON Schema errors of ``arguments`` for tool ``name`` (see :func:`validate_arguments`)."""
         return validate_arguments(self.catalog, name, arguments)

@@ -252,14 +252,15 @@ class Shop(Toolkit):
                  "cart": {"cart_id": f"CART-{rng.randrange(1000, 10000)}", "items": {}, "coupon": ""},
                  "coupons": coupons, "orders": {}, "returns": {}, "next_order": rng.randrange(1, 400), "next_return": 1}
         pids = list(products)
-        # a recent delivery (still returnable) and some of: an old one, one on its way, one not shipped yet
-        others = [("delivered", rng.randint(45, 90)), ("shipped", rng.randint(1, 3)), ("processing", rng.randint(0, 1))]
-        history = [("delivered", rng.randint(5, 20))] + rng.sample(others, rng.randint(1, 3))
+        # a recent delivery (still returnable), one not shipped yet, and some of: an old one, one on its way
+        others = [("delivered", rng.randint(45, 90)), ("shipped", rng.randint(1, 3))]
+        history = [("delivered", rng.randint(5, 20)), ("processing", rng.randint(0, 1))]
+        history += rng.sample(others, rng.randint(0, 2))
         for status, age in sorted(history, key=lambda h: -h[1]):
             items = [(pid, rng.choice((1, 1, 2))) for pid in rng.sample(pids, rng.randint(1, 3))]
             _past_order(state, items, placed=add_days(today, -age), status=status, card=rng.choice(list(cards)))
         in_stock = [p for p, v in products.items() if v["stock"] >= 2]
-        for pid in rng.sample(in_stock, min(len(in_stock), rng.choice((0, 1, 1, 2)))):  # left in the cart last time
+        for pid in rng.sample(in_stock, min(len(in_stock), rng.choice((1, 1, 2, 3)))):  # left in the cart last time
             state["cart"]["items"][pid] = 1
         return state
 

@@ -227,10 +227,13 @@ class SmartHome(Toolkit):
 
     @classmethod
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """6-12 devices in varied rooms and states, a door PIN, a tariff and 0-2 scenes."""
+        """6-12 devices in varied rooms and states (at least a light, a thermostat and a lock),
+        a door PIN, a tariff and 1-2 scenes."""
         rows = sorted(rng.sample(range(len(DEVICES)), rng.randint(6, 12)))
-        if not any(DEVICES[i][0] == "lock" for i in rows):
-            rows.append(8)
+        for kind in ("light", "thermostat", "lock"):  # every home has one of each
+            if not any(DEVICES[i][0] == kind for i in rows):
+                rows.append(rng.choice([i for i, dev in enumerate(DEVICES) if dev[0] == kind]))
+        rows.sort()
         devices = {}
         for i in rows:
             dev = _device(DEVICES[i])
@@ -247,14 +250,14 @@ class SmartHome(Toolkit):
                 dev["power"] = rng.choice(("on", "off", "off"))
             devices[dev["device_id"]] = dev
         if rng.random() < 0.15:
-            rng.choice([d for d in devices.values() if d["type"] != "lock"])["online"] = False
+            rng.choice([d for d in devices.values() if d["type"] not in ("lock", "thermostat")])["online"] = False
         currency = rng.choice(("USD", "USD", "EUR", "GBP"))
         state = {"home": rng.choice(HOME_NAMES), "tariff_per_kwh": round(rng.uniform(0.12, 0.38), 2),
                  "currency": currency, "door_pin": f"{rng.randrange(10000):04d}", "devices": devices,
                  "scenes": {}, "next_scene": rng.randrange(1, 30)}
         tk = cls(state)
         ids = list(devices)
-        for name in rng.sample(SCENE_NAMES, rng.randint(0, 2)):
+        for name in rng.sample(SCENE_NAMES, rng.randint(1, 2)):
             tk.create_scene(name, rng.sample(ids, rng.randint(2, min(4, len(ids)))))
         return tk.data
 

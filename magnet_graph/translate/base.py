@@ -67,6 +67,7 @@ class TurnContext:
     env: "Environment"
     rng: random.Random
     feedback: str | None = None  # why the previous attempt at this turn failed
+    failed_tool: str | None = None  # the tool whose call failed in that attempt (execution errors)
     after_miss: dict[str, Any] | None = None  # set on the turn right after a miss turn
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -210,7 +210,7 @@ async def translate_path(
                 conv.rollback()
         else:
             raise TranslationError(problem.split(":", 1)[0] or "forth_failed", problem)
-        ctx.feedback = None
+        ctx.feedback = ctx.failed_tool = None
         if pending is None:
             user_text = request.text
         pending = None
@@ -362,6 +362,7 @@ async def _forth_once(backend, ctx: TurnContext, request: Request, conv: _Conver
             except ExecutionError as exc:
                 c.error = str(exc)
             if c.error is not None:
+                ctx.failed_tool = c.name
                 return calls, batches, f"execution: {c.name} returned an error: {c.error}"
             c.id = _call_id(seed, h, len(calls))
             calls.append(c)

@@ -104,10 +104,20 @@ def _accepts(schema: dict, value: Any) -> bool:
     return True
 
 
+_ID_PARAM = re.compile(r"(^|_)ids?$")
+
+
 def _fit(schema: dict, values_: list[Any], rng: random.Random) -> Any:
-    """Pick a value (or, for an array parameter, a few items) from candidates that fit; else _SKIP."""
+    """Pick a value (or, for an array parameter, a few items) from candidates that fit; else _SKIP.
+
+    For an array parameter the candidates may also be whole lists (devices of one room): one
+    list whose items all fit is then taken as it is."""
     if schema.get("type") == "array":
         items = schema.get("items", {}) if isinstance(schema.get("items"), dict) else {}
+        if values_ and isinstance(values_[0], list):
+            lo, hi = schema.get("minItems", 1), schema.get("maxItems", 1 << 30)
+            whole = [v for v in values_ if isinstance(v, list) and lo <= len(v) <= hi and all(_accepts(items, x) for x in v)]
+            return list(whole[rng.randrange(len(whole))]) if whole else _SKIP
         ok = [v for v in values_ if _accepts(items, v)]
         if not ok:
             return _SKIP
@@ -206,14 +216,16 @@ class OfflineBackend:
             for pname, pschema in wanted:
                 ref = self._same_turn(plan, pos, name, pname, pschema, graph)
                 if ref is not None:
+                    self._align_echo(ctx, plan[ref.position], ref.field, name, pname, rng)
                     planned.args[pname] = ref
                     sources.append(("ref", ref.position))
                     if not implicit:  # an explicit call names its same-turn source indirectly
                         planned.refs[pname] = self._phrase(ctx, ref.field, plan[ref.position].name, 0, rng)
                     continue
-                # on a retry, sometimes not from history: the earlier value may be what failed
-                retry = ctx.feedback is not None and rng.random() < 0.5
-                got = None if retry else self._from_history(ctx, name, pname, pschema, rng)
+                # on a retry, not from history for the call that failed (its earlier value is
+                # likely what failed), sometimes not for the others
+                retry = ctx.feedback is not None and (name == ctx.failed_tool or rng.random() < 0.5)
+                got = None if retry else self._from_history(ctx, name, pname, pschema, rng, _strict_ids(ctx, name, pname))
                 if got is not None:
                     value, phrase, call = got
                     planned.args[pname] = value
@@ -255,6 +267,23 @@ class OfflineBackend:
                         return Ref(j, out_field)
         return None
 
+    def _align_echo(self, ctx: TurnContext, source: "_Planned", out_field: str, name: str, pname: str,
+                    rng: random.Random) -> None:
+        """When ``source`` echoes one of its own stated arguments into ``out_field`` (the
+        order it tracked is the order to cancel), choose that argument among the values the
+        state accepts for ``name.pname`` too, so that the nested call can succeed."""
+        key = out_field.rsplit(".", 1)[-1].replace("[]", "")
+        value = source.stated.get(key)
+        if value is None or isinstance(value, list):
+            return
+        strict = _strict_ids(ctx, name, pname)
+        if strict is None or value in strict:
+            return
+        own = _strict_ids(ctx, source.name, key)
+        both = [v for v in _flat(_safe_candidates(ctx, name, pname)) if own is None or v in own]
+        if both:
+            source.args[key] = source.stated[key] = both[rng.randrange(len(both))]
+
     def _companion(self, ctx, plan, sources, pname, pschema, rng):
         """A value for ``pname`` from the output that already feeds this call, when that output
         has a field of the same name (``unit`` beside ``value``, ``currency`` beside ``amount``)."""
@@ -294,8 +323,10 @@ class OfflineBackend:
                                f"the top {noun} from that list"))
         return phrases.reference_phrase(field, source_tool=ctx.catalog.tool(source_name), turns_ago=turns_ago, rng=rng)
 
-    def _from_history(self, ctx: TurnContext, name: str, pname: str, pschema: dict, rng: random.Random):
-        """``(value, phrase, call)`` from the output of an earlier turn that feeds ``pname``."""
+    def _from_history(self, ctx: TurnContext, name: str, pname: str, pschema: dict, rng: random.Random,
+                      strict: "set[Any] | None" = None):
+        """``(value, phrase, call)`` from the output of an earlier turn that feeds ``pname``;
+        with ``strict`` (the identifiers the state accepts now), only a value among them."""
         graph = ctx.graph
         if graph is None or not ctx.prior_calls:
             return None
@@ -313,6 +344,8 @@ class OfflineBackend:
                 found = field_values(call.output, out_field)
                 if not found or not _accepts(check, found[0]):
                     continue  # only a list's first item: the phrase says "the first ..."
+                if strict is not None and found[0] not in strict:
+                    continue  # e.g. an order that was delivered cannot be cancelled
                 cand = (turn_idx, call, out_field, found[0])
                 if source is not None and turn_idx == source:
                     best = cand
@@ -398,6 +431,40 @@ class OfflineBackend:
 
 class _Skip:
     pass
+
+
+def _safe_candidates(ctx: TurnContext, tool: str, param: str) -> list[Any]:
+    try:
+        return ctx.env.candidates(tool, param)
+    except Exception:  # a user toolkit's candidates() must not stop the run
+        return []
+
+
+def _flat(values_: list[Any]) -> list[Any]:
+    """Scalar candidates, lists of candidates opened one level."""
+    out: list[Any] = []
+    for v in values_:
+        if isinstance(v, list):
+            out.extend(x for x in v if isinstance(x, (str, int, float)))
+        elif isinstance(v, (str, int, float)):
+            out.append(v)
+    return out
+
+
+def _strict_ids(ctx: TurnContext, tool: str, param: str) -> "set[Any] | None":
+    """The identifiers an executable tool accepts for ``param`` in the current state (its
+    toolkit's candidates), or ``None`` when that is unknown: not an identifier, a simulated
+    tool, or no candidates. An id outside the set is bound to fail (unknown, or in the wrong
+    status: a delivered order cannot be cancelled)."""
+    if not _ID_PARAM.search(param):
+        return None
+    try:
+        if not ctx.env.is_executable(tool):
+            return None
+    except Exception:
+        return None
+    found = set(_flat(_safe_candidates(ctx, tool, param)))
+    return found or None
 
 
 _SKIP = _Skip()
