@@ -57,11 +57,26 @@ def canonical_json(obj: Any) -> bytes:
     return orjson.dumps(obj, option=_SORTED)
 
 
-def content_id(record: Mapping[str, Any]) -> str:
+def content_id(record: Mapping[str, Any], *, tools_json: bytes | None = None) -> str:
     """The record id: first 24 hex digits of SHA-256 over the canonical JSON of ``record``
-    without its ``id`` and ``provenance`` fields (see ``docs/record.md``)."""
+    without its ``id`` and ``provenance`` fields (see ``docs/record.md``).
+
+    ``tools_json``, when given, must be the canonical JSON of ``record["tools"]`` (the
+    translator keeps each tool's bytes, the largest part of a record, from one record to
+    the next); the id is the same as without it.
+    """
     body = {k: v for k, v in record.items() if k != "id" and k != "provenance"}
+    if tools_json is not None and "tools" in body:
+        body["tools"] = _TOOLS_MARK
+        text = canonical_json(body)
+        if text.count(_TOOLS_MARK_JSON) == 1:
+            return hashlib.sha256(text.replace(_TOOLS_MARK_JSON, tools_json)).hexdigest()[:24]
+        body["tools"] = record["tools"]
     return hashlib.sha256(canonical_json(body)).hexdigest()[:24]
+
+
+_TOOLS_MARK = "\x00magnet:tools\x00"  # stands for the tools' bytes while the rest is serialized
+_TOOLS_MARK_JSON = orjson.dumps(_TOOLS_MARK)
 
 
 def output_error(output: Any) -> str | None:
@@ -256,8 +271,11 @@ class Environment:
     ``Environment(catalog, toolkits, *, seed, initial_state=None)``: for each toolkit in
     ``toolkits`` that has a binding in ``catalog.bindings``, the initial state is
     ``initial_state[toolkit]`` if given, else the binding's ``state_factory`` called with
-    ``random.Random(derive_seed(seed, "state", toolkit))``, else its ``default_state``
-    (or ``{}``). ``self.initial_state`` keeps a copy of what was loaded. Toolkits without
+    ``random.Random(derive_seed(state_seed, "state", toolkit))`` (``state_seed`` defaults
+    to ``seed``), else its ``default_state`` (or ``{}``). ``self.initial_state`` keeps a
+    copy of what was loaded. ``state_cache`` (toolkit -> serialized state) lets several
+    environments with the same ``state_seed`` generate each toolkit's state once: the
+    attempts of one record slot start from the same states. Toolkits without
     a binding are simulated; their outputs agree with the earlier simulated outputs and
     arguments of this environment (see :mod:`magnet_graph.simulate`), so calls must be
     replayed in their recorded order.
@@ -281,6 +299,8 @@ class Environment:
         *,
         seed: int,
         initial_state: Mapping[str, dict] | None = None,
+        state_seed: int | None = None,
+        state_cache: dict[str, bytes] | None = None,
     ):
         self.catalog = catalog
         self.toolkits: tuple[str, ...] = tuple(dict.fromkeys(toolkits))
@@ -291,16 +311,21 @@ class Environment:
         self._methods: dict[str, Callable[..., Any]] = {}
         self._simulated: list[Any] = []  # outputs of simulated calls, for candidates()
         self._memory = SimMemory()  # entities the simulated calls have shown so far
+        self._state_seed = self.seed if state_seed is None else int(state_seed)
         given = initial_state or {}
         for name in self.toolkits:
             binding = catalog.bindings.get(name)
             if binding is None:
                 continue
-            state = self._load_state(name, binding, given)
-            try:
-                blob = orjson.dumps(state if type(state) is dict else dict(state), option=orjson.OPT_NON_STR_KEYS)
-            except TypeError as exc:
-                raise ExecutionError(f"toolkit {name!r}: the initial state is not plain JSON data: {exc}") from exc
+            blob = state_cache.get(name) if state_cache is not None and name not in given else None
+            if blob is None:
+                state = self._load_state(name, binding, given)
+                try:
+                    blob = orjson.dumps(state if type(state) is dict else dict(state), option=orjson.OPT_NON_STR_KEYS)
+                except TypeError as exc:
+                    raise ExecutionError(f"toolkit {name!r}: the initial state is not plain JSON data: {exc}") from exc
+                if state_cache is not None and name not in given:
+                    state_cache[name] = blob
             self._blobs[name] = blob
             self._instances[name] = self._instantiate(name, binding.cls, blob)
 
@@ -320,7 +345,7 @@ class Environment:
         """A new environment in this one's initial state: same catalog, toolkits and seed,
         no calls made (what ``Environment(..., initial_state=self.initial_state)`` gives)."""
         env = Environment.__new__(Environment)
-        env.catalog, env.toolkits, env.seed = self.catalog, self.toolkits, self.seed
+        env.catalog, env.toolkits, env.seed, env._state_seed = self.catalog, self.toolkits, self.seed, self._state_seed
         env._blobs, env._initial = self._blobs, None  # the bytes are never changed: shared
         env._methods, env._simulated, env._memory = {}, [], SimMemory()
         env._instances = {
@@ -334,7 +359,7 @@ class Environment:
             state = given[name]
         elif binding.state_factory is not None:
             try:
-                state = binding.state_factory(random.Random(derive_seed(self.seed, "state", name)))
+                state = binding.state_factory(random.Random(derive_seed(self._state_seed, "state", name)))
             except Exception as exc:  # user code
                 problem = f"{type(exc).__name__}: {exc}"
                 raise ExecutionError(f"toolkit {name!r}: its state_factory failed: {problem}") from exc
@@ -451,6 +476,17 @@ class Environment:
                 out[name] = copy_state(obj.state())
             else:
                 out[name] = to_jsonable(_public_attrs(obj))
+        return out
+
+    def state_json(self) -> dict[str, bytes]:
+        """The canonical JSON of each involved executable toolkit's current state (what
+        ``canonical_json(self.snapshot()[name])`` gives, without copying the state first)."""
+        out: dict[str, bytes] = {}
+        for name, obj in self._instances.items():
+            if isinstance(obj, Toolkit):
+                out[name] = canonical_json(obj.state())
+            else:
+                out[name] = canonical_json(to_jsonable(_public_attrs(obj)))
         return out
 
     def __repr__(self) -> str:

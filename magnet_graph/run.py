@@ -528,6 +528,7 @@ class _Work:
         record_seed = derive_seed(config.seed, "record", slot)
         track = getattr(backend, "track_usage", None)
         usage = track() if track else None  # per-task counters (failed attempts included): slots don't mix
+        states: dict[str, bytes] = {}  # the slot's initial states, shared by its attempts
         for attempt in range(config.max_attempts_per_slot):
             path = self.sampler.path(slot, attempt=attempt)
             if path is None:
@@ -537,7 +538,7 @@ class _Work:
                 record = await translate_path(
                     path, catalog=self.catalog, graph=self.graph, backend=backend,
                     seed=derive_seed(record_seed, "attempt", attempt), slot=slot, catalog_ids=self.ids,
-                    verify=config.verify,
+                    verify=config.verify, state_seed=record_seed, state_cache=states,
                 )  # fmt: skip
             except TranslationError as exc:
                 if getattr(backend, "stop_reason", ""):

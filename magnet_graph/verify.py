@@ -335,6 +335,8 @@ def _check_calls(record: dict, catalog: Catalog) -> list[str]:
         if kind != "normal":
             out.extend(_check_miss(record, turn))
             continue
+        if names == step["funcs"]:
+            continue  # the common case: exactly the path turn's calls, in its order
         funcs = Counter(step["funcs"])
         made = Counter(names)
         for name in sorted(set(made) - set(funcs)):
@@ -698,15 +700,15 @@ def _check_replay(record: dict, catalog: Catalog) -> list[str]:
             state = "simulated" if result.simulated else "executable"
             flag = call.get("simulated", False)
             out.append(f"replay: turn {t} call {name} ({call['id']}) is {state} but recorded simulated={flag}")
-    end = env.snapshot()
+    end = env.state_json()
     recorded_end = record["end_state"]
     for name in sorted(set(end) | set(recorded_end)):
         if name not in recorded_end:
             out.append(f"replay: end_state has no entry for executable toolkit {name}")
         elif name not in end:
             out.append(f"replay: end_state has toolkit {name}, which is not executable in catalog {catalog.id}")
-        elif canonical_json(end[name]) != canonical_json(recorded_end[name]):
-            where = _first_difference(recorded_end[name], end[name])
+        elif end[name] != canonical_json(recorded_end[name]):
+            where = _first_difference(recorded_end[name], env.snapshot()[name])
             out.append(f"replay: end_state of {name} differs from the replayed state at {where}")
     return out
 

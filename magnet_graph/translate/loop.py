@@ -19,7 +19,7 @@ import orjson
 
 from .. import PROMPT_VERSION, __version__
 from ..errors import BackendError, ExecutionError, TranslationError
-from ..execute import Environment, content_id
+from ..execute import Environment, canonical_json, content_id
 from ..seeding import derive_seed
 from ..types import Call, Catalog, Path, Tool
 from ..verify import verify_record
@@ -105,11 +105,12 @@ def _tool_message(c: Call) -> dict[str, Any]:
 class _Conversation:
     """Mutable state of one translation; kept out of the backends' reach."""
 
-    def __init__(self, catalog: Catalog, toolkits: list[str], seed: int):
+    def __init__(self, catalog: Catalog, toolkits: list[str], seed: int, state_seed: int | None,
+                 state_cache: dict[str, bytes] | None):
         self.catalog = catalog
         self.toolkits = toolkits
         self.seed = seed
-        self.env = Environment(catalog, toolkits, seed=seed)
+        self.env = Environment(catalog, toolkits, seed=seed, state_seed=state_seed, state_cache=state_cache)
         self.messages: list[dict[str, Any]] = []
         self.prior: list[tuple[int, Call]] = []
         self.requests: list[str] = []
@@ -133,8 +134,14 @@ async def translate_path(
     catalog_ids: Sequence[str] = (),
     max_attempts: int = 3,
     verify: bool = True,
+    state_seed: int | None = None,
+    state_cache: dict[str, bytes] | None = None,
 ) -> dict[str, Any]:
     """Translate ``path`` into one verified record (see docs/record.md).
+
+    The initial states are generated from ``state_seed`` (default ``seed``); the run passes
+    the slot's seed and one ``state_cache`` per slot, so a slot's attempts share their states
+    (see :class:`~magnet_graph.execute.Environment`).
 
     Raises :class:`TranslationError` with a drop reason when the path cannot be translated
     within ``max_attempts`` per turn, or the finished record fails verification.
@@ -146,7 +153,7 @@ async def translate_path(
         if f not in catalog:
             raise TranslationError("unknown_function", f)
     toolkits = list(dict.fromkeys(catalog.tool(f).toolkit for f in funcs))
-    conv = _Conversation(catalog, toolkits, seed)  # replay rebuilds the environment from the record seed
+    conv = _Conversation(catalog, toolkits, seed, state_seed, state_cache)  # replay rebuilds the environment from the record seed
     base_tools = offered_tools(catalog, funcs, rng=random.Random(derive_seed(seed, "tools")))
     if len(catalog) <= 2000:  # every identifier-like tool name of the catalog, computed once per catalog
         ident_names = catalog.__dict__.get("_magnet_ident_names")
@@ -155,6 +162,7 @@ async def translate_path(
     else:
         ident_names = _identifier_names(base_tools)
     offered_union: dict[str, Tool] = {t.name: t for t in base_tools}
+    tool_json = _tool_jsons(catalog)
     turns_out: list[dict[str, Any]] = []
     pending: dict[str, Any] | None = None  # (kind, request, missing) of the miss turn before this one
 
@@ -232,7 +240,7 @@ async def translate_path(
         "toolkits": toolkits,
         "initial_state": conv.env.initial_state,
         "end_state": conv.env.snapshot(),
-        "tools": [_tool_json(t) for t in catalog.tools if t.name in offered_union],
+        "tools": [tool_json[t.name][0] for t in catalog.tools if t.name in offered_union],
         "path": path.to_json(),
         "turns": turns_out,
         "messages": conv.messages,
@@ -251,10 +259,23 @@ async def translate_path(
         failures = verify_record(record, catalog)  # before the id is set: the id check is skipped
         if failures:
             raise TranslationError(failures[0].split(":", 1)[0], failures[0])
-    return {"schema_version": 1, "id": content_id(record), **{k: v for k, v in record.items() if k != "schema_version"}}
+    tools_bytes = b"[" + b",".join(tool_json[t["name"]][1] for t in record["tools"]) + b"]"
+    rid = content_id(record, tools_json=tools_bytes)
+    return {"schema_version": 1, "id": rid, **{k: v for k, v in record.items() if k != "schema_version"}}
 
 
 CHECKS = ("calls", "schema", "execution", "grounding", "requests", "replay")
+
+
+def _tool_jsons(catalog: Catalog) -> dict[str, tuple[dict[str, Any], bytes]]:
+    """Each tool's record entry and its canonical JSON, made once per catalog (records share
+    the entries: they are never changed)."""
+    table = catalog.__dict__.get("_magnet_tool_json")
+    if table is None:
+        table = catalog.__dict__["_magnet_tool_json"] = {
+            t.name: (entry := _tool_json(t), canonical_json(entry)) for t in catalog.tools
+        }
+    return table
 
 
 def _tool_json(t: Tool) -> dict[str, Any]:
