@@ -333,11 +333,20 @@ def _value_text(param: str, value: Any, info: _Info, rng: random.Random | None =
     """``value`` as :func:`format_value` writes it; with ``rng``, quoted free text sometimes
     gets double quotes instead of single ones (the value itself is unchanged)."""
     p = info.params.get(param)
+    if p is not None and type(value) is str and "_" in value and _is_enum_value(p.schema, value):
+        return value.replace("_", " ")  # "one_way" is said "one way" (enum values need no quoting)
     text = format_value(value, p.schema if p else None, name=param)
     if rng is not None and isinstance(value, str) and len(text) > 2 and text[0] == "'" and text[-1] == "'" \
             and '"' not in value and rng.random() < 0.3:
         return f'"{value}"'
     return text
+
+
+def _is_enum_value(schema: Any, value: str) -> bool:
+    """True when ``value`` is one of the schema's enum values (an identifier the user may say
+    in words: the call still uses the exact value, which the schema grounds)."""
+    enum = schema.get("enum") if isinstance(schema, dict) else None
+    return isinstance(enum, list) and value in enum
 
 
 def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: bool, rng: random.Random) -> str | None:
@@ -948,7 +957,10 @@ def tool_available_text(*, rng: random.Random) -> str:
 
 def give_parameter_text(param: str, value: Any, schema: dict, *, rng: random.Random) -> str:
     """The user supplying the value the assistant asked for (written with :func:`format_value`)."""
-    text = format_value(value, schema, name=param)
+    if type(value) is str and "_" in value and _is_enum_value(schema, value):
+        text = value.replace("_", " ")
+    else:
+        text = format_value(value, schema, name=param)
     form = _pick(rng, W.GIVE)
     if form.startswith("{v}") and text[:1].isalpha() and text[:1].islower():
         form = "Use {v} for the {l}."
