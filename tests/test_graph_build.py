@@ -318,7 +318,7 @@ def test_node_attributes_are_graphml_friendly():
              toolkit="travel", description="Look up a booking.")  # fmt: skip
     G = build_graph([t])
     assert G.nodes["get_booking"] == {"toolkit": "travel", "description": "Look up a booking.", "n_params": 2,
-                                      "has_returns": True}  # fmt: skip
+                                      "askable": 1, "has_returns": True}  # fmt: skip  (the flag is not askable)
 
 
 def test_same_input_same_graph():

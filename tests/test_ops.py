@@ -443,3 +443,23 @@ def test_path_for_slot_laws_on_random_graphs(G, seed, slot, ops):
         fs = p.functions()
         assert 1 <= len(fs) <= 5 and len(set(fs)) == len(fs)
         assert all(G.has_edge(u, v) for u, v in zip(fs, fs[1:]))
+
+
+def test_split_puts_miss_param_before_a_turn_with_an_askable_value():
+    """With the askable functions known, a miss_param turn precedes one of them; when no turn
+    has any, the miss turn withholds the tool instead (miss_func)."""
+    from magnet_graph.ops.split import _split
+
+    path = Path((Turn(("ls",), ("walk",)), Turn(("cat",), ("walk",)), Turn(("pwd",), ("walk",))))
+    seen = set()
+    for s in range(200):
+        out = _split(path, 0.0, random.Random(s).random, frozenset({"cat"}))
+        k = next(i for i, t in enumerate(out.turns) if not t.funcs)
+        assert out.turns[k].tags == ("miss_param",) and out.turns[k + 1].funcs == ("cat",)
+        seen.add(k)
+        none = _split(path, 0.0, random.Random(s).random, frozenset())
+        assert [t.tags for t in none.turns if not t.funcs] == [("miss_func",)]
+    assert seen == {1}
+    targets = {next(i for i, t in enumerate(_split(path, 0.0, random.Random(s).random).turns) if not t.funcs)
+               for s in range(200)}
+    assert targets == {0, 1, 2}  # without the set, any turn may be the target

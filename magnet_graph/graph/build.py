@@ -169,6 +169,7 @@ def _build(
             toolkit=t.toolkit,
             description=t.description,
             n_params=len(t.properties),
+            askable=_askable(t),
             has_returns=t.returns is not None,
         )
     for i, g in sorted(set(edges) | set(verdicts)):
@@ -360,3 +361,14 @@ def _preconditions(idx: MatchIndex) -> list[tuple[int, int, float, str]]:
                         out.append((i, g, 0.6, f"precondition: {tools[i].name} before {tools[g].name} "
                                                f"(creates the {p.param} it takes as {q}; same toolkit)"))  # fmt: skip
     return out
+
+
+def _askable(tool: Tool) -> int:
+    """Required parameters whose value a user could leave out and be asked for (not a
+    constant, not a yes/no flag): a miss_param turn needs one."""
+    n = 0
+    for name in tool.required:
+        schema = tool.properties.get(name)
+        if isinstance(schema, dict) and "const" not in schema and schema.get("type") != "boolean":
+            n += 1
+    return n

@@ -89,7 +89,7 @@ class PathSampler:
 
     __slots__ = (
         "seed", "ops", "walker", "adj", "p_merge", "p_insert", "p_long", "p_miss_func", "weighted", "max_funcs_per_turn",
-        "do_merge", "do_insert", "do_split",
+        "do_merge", "do_insert", "do_split", "askable",
     )  # fmt: skip
 
     def __init__(
@@ -120,6 +120,9 @@ class PathSampler:
         self.weighted = bool(weighted)
         self.seed = int(seed)
         self.adj = adjacency(G)
+        # functions a miss_param turn can target (graphs saved without the attribute: all)
+        nodes = G.nodes(data=True) if isinstance(G, nx.DiGraph) else ()
+        self.askable = frozenset(n for n, d in nodes if d.get("askable", 1) > 0) if nodes else None
         self.walker = Walker(
             self.adj,
             seed=self.seed,
@@ -164,7 +167,7 @@ class PathSampler:
         if self.do_insert:
             path = _insert(path, self.adj, self.p_insert, self.p_long, rnd, self.max_funcs_per_turn, self.weighted)
         if version == 1:
-            path = _split(path, self.p_miss_func, rnd)
+            path = _split(path, self.p_miss_func, rnd, self.askable)
         return path
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, Collection
 
 from ..seeding import make_rng
 from ..types import Path, Turn
@@ -31,8 +31,10 @@ def split(path: Path, *, p_miss_func: float = 0.5, rng: random.Random | int) -> 
     return _split(path, check_probability("p_miss_func", p_miss_func), make_rng(rng).random)
 
 
-def _split(path: Path, p_miss_func: float, rnd: Any) -> Path:
-    """:func:`split` without argument checks (``rnd`` is ``rng.random``)."""
+def _split(path: Path, p_miss_func: float, rnd: Any, askable: Collection[str] | None = None) -> Path:
+    """:func:`split` without argument checks (``rnd`` is ``rng.random``). With ``askable`` (the
+    functions that have a required value a user could leave out), a miss_param turn goes
+    before a turn calling one of them; with no such turn it becomes a miss_func turn."""
     turns = path.turns
     cands = [i for i, t in enumerate(turns) if t.funcs and (i == 0 or turns[i - 1].funcs)]
     if not cands:
@@ -43,5 +45,11 @@ def _split(path: Path, p_miss_func: float, rnd: Any) -> Path:
     pool = whole or cands
     k = pool[int(rnd() * len(pool))]
     miss = MISS_FUNC_TURN if rnd() < p_miss_func else MISS_PARAM_TURN
+    if miss is MISS_PARAM_TURN and askable is not None and not any(f in askable for f in turns[k].funcs):
+        fits = [i for i in pool if any(f in askable for f in turns[i].funcs)]
+        if fits:
+            k = fits[int(rnd() * len(fits))]
+        else:
+            miss = MISS_FUNC_TURN  # nothing to leave out: withhold the tool instead
     tail = [t if t.source is None or t.source < k else Turn(t.funcs, t.tags, t.source + 1) for t in turns[k:]]
     return Path(turns[:k] + (miss,) + tuple(tail), path.seed)

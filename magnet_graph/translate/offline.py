@@ -182,8 +182,8 @@ class OfflineBackend:
                 for name in tool.required:
                     schema = tool.properties.get(name, {})
                     if name in p.refs and not _is_fixed(schema):
-                        value = self._fresh(ctx, tool, name, schema, rng)
-                        if value is _SKIP or value == p.args.get(name):
+                        value = self._other_value(ctx, tool, name, schema, p.args.get(name), rng)
+                        if value is _SKIP:
                             continue
                         del p.refs[name]
                         p.args[name] = p.stated[name] = value
@@ -359,6 +359,25 @@ class OfflineBackend:
         turn_idx, call, out_field, value = best
         phrase = self._phrase(ctx, out_field, call.name, max(0, ctx.index - turn_idx), rng)
         return ([value] if is_array else value), phrase, call
+
+    def _other_value(self, ctx: TurnContext, tool: Tool, pname: str, pschema: dict, current: Any,
+                     rng: random.Random) -> Any:
+        """A value for ``pname`` other than ``current``: another candidate of the state, else
+        (not for an identifier, which must exist) a fresh realistic one; ``_SKIP`` if none."""
+        value = self._fresh(ctx, tool, pname, pschema, rng)
+        if value is not _SKIP and value != current:
+            return value
+        if pschema.get("type") != "array":
+            others = [v for v in _flat(_safe_candidates(ctx, tool.name, pname)) if v != current and _accepts(pschema, v)]
+            if others:
+                return others[rng.randrange(len(others))]
+        if _ID_PARAM.search(pname) and ctx.env.is_executable(tool.name):
+            return _SKIP
+        for _ in range(3):
+            value = values.generate_value(pname, pschema, rng=rng, tool=tool)
+            if value != current:
+                return value
+        return _SKIP
 
     def _fresh(self, ctx: TurnContext, tool: Tool, pname: str, pschema: dict, rng: random.Random) -> Any:
         if "const" in pschema:
