@@ -56,12 +56,20 @@ def _identifier_names(tools: Sequence[Tool]) -> list[str]:
     return [t.name for t in tools if _IDENT.search(t.name)]
 
 
-def _request_problem(text: str, requests: Sequence[str], ident_names: Sequence[str]) -> str | None:
+def _names_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
+    """One regex finding any of ``names`` as a whole word (longest names first)."""
+    if not names:
+        return None
+    alts = "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+    return re.compile(rf"(?<![\w])(?:{alts})(?![\w])")
+
+
+def _request_problem(text: str, requests: Sequence[str], ident_names: "re.Pattern[str] | None") -> str | None:
     if not text or not text.strip():
         return "requests: empty user request"
-    for name in ident_names:
-        if name in text and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text):
-            return f"requests: the request names the tool {name!r}; describe the need instead"
+    hit = ident_names.search(text) if ident_names is not None else None
+    if hit is not None:
+        return f"requests: the request names the tool {hit.group(0)!r}; describe the need instead"
     if text in requests:
         return "requests: the request repeats an earlier one; ask for something new"
     return None
@@ -155,12 +163,12 @@ async def translate_path(
     toolkits = list(dict.fromkeys(catalog.tool(f).toolkit for f in funcs))
     conv = _Conversation(catalog, toolkits, seed, state_seed, state_cache)  # replay rebuilds the environment from the record seed
     base_tools = offered_tools(catalog, funcs, rng=random.Random(derive_seed(seed, "tools")))
-    if len(catalog) <= 2000:  # every identifier-like tool name of the catalog, computed once per catalog
-        ident_names = catalog.__dict__.get("_magnet_ident_names")
-        if ident_names is None:
-            ident_names = catalog.__dict__["_magnet_ident_names"] = _identifier_names(catalog.tools)
+    if len(catalog) <= 2000:  # every identifier-like tool name of the catalog, one pattern per catalog
+        ident_names = catalog.__dict__.get("_magnet_ident_names", False)
+        if ident_names is False:
+            ident_names = catalog.__dict__["_magnet_ident_names"] = _names_pattern(_identifier_names(catalog.tools))
     else:
-        ident_names = _identifier_names(base_tools)
+        ident_names = _names_pattern(_identifier_names(base_tools))
     offered_union: dict[str, Tool] = {t.name: t for t in base_tools}
     tool_json = _tool_jsons(catalog)
     turns_out: list[dict[str, Any]] = []

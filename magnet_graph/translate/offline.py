@@ -56,12 +56,44 @@ def field_values(output: Any, path: str) -> list[Any]:
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
+_CHECKED = frozenset({"enum", "type", "pattern", "minLength", "maxLength", "minimum", "maximum",
+                      "exclusiveMinimum", "exclusiveMaximum"})
+_ACCEPTORS: dict[int, tuple[dict, Any]] = {}  # id(schema) -> (schema, check); the schema is kept alive
+
+
 def _accepts(schema: dict, value: Any) -> bool:
     """A cheap check that a scalar fits a parameter schema (type, enum, pattern, bounds).
 
     The loop validates every call with the full schema anyway; this only keeps the planner
-    from picking values that are bound to fail.
+    from picking values that are bound to fail. The check is chosen once per schema: a plain
+    string schema (the most common) only tests the type.
     """
+    hit = _ACCEPTORS.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        if len(_ACCEPTORS) >= 8192:  # schemas made on the fly (``{}`` defaults) must not pile up
+            _ACCEPTORS.clear()
+        used = _CHECKED.intersection(schema)
+        if not used:
+            check = _any_value
+        elif used == {"type"} and schema["type"] == "string":
+            check = _is_str
+        else:
+            check = None
+        hit = _ACCEPTORS[id(schema)] = (schema, check)
+    check = hit[1]
+    return check(value) if check is not None else _accepts_full(schema, value)
+
+
+def _any_value(value: Any) -> bool:
+    return True
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _accepts_full(schema: dict, value: Any) -> bool:
+    """:func:`_accepts` for a schema with an enum, a pattern, bounds or a non-string type."""
     if "enum" in schema and value not in schema["enum"]:
         return False
     t = schema.get("type")
