@@ -186,3 +186,51 @@ def test_sampled_records_drop_few_attempts_on_state_errors(tmp_path):
     assert report.dropped.get("miss_param_impossible", 0) <= 0.02 * report.written
     for line in out.read_bytes().splitlines():
         assert verify_record(orjson.loads(line), catalog) == []
+
+
+class _Counting(OfflineBackend):
+    """The offline backend, counting the requests it words; optionally failing one turn's calls."""
+
+    def __init__(self, fail_turn: int | None = None, defers: bool = True):
+        super().__init__()
+        self.said, self.fail_turn, self.defers_text = 0, fail_turn, defers
+
+    def say(self, catalog, request, *, rng):
+        self.said += 1
+        return super().say(catalog, request, rng=rng)
+
+    async def forth(self, ctx, request):
+        calls = await super().forth(ctx, request)
+        if ctx.index == self.fail_turn and calls:
+            return [Call(calls[0].name, {"no_such_argument": 1})]  # never schema-valid
+        return calls
+
+
+def _walked(graph, seed: int):
+    from magnet_graph.ops import PathSampler
+
+    sampler = PathSampler(graph, seed=seed, ops=("merge",), min_turns=3, max_turns=3)
+    return next(p for p in (sampler.path(s) for s in range(50)) if p is not None and len(p.turns) >= 3)
+
+
+def test_texts_are_written_only_for_conversations_that_succeed(builtin):
+    from magnet_graph.errors import TranslationError
+    from magnet_graph.translate.loop import translate_path
+
+    catalog, graph = builtin
+    path = _walked(graph, 3)
+    failing = _Counting(fail_turn=len(path.turns) - 1)
+    with pytest.raises(TranslationError):
+        run_sync(translate_path(path, catalog=catalog, graph=graph, backend=failing, seed=11))
+    assert failing.said == 0  # the last turn failed: no request of the earlier turns was worded
+    ok = _Counting()
+    rec = run_sync(translate_path(path, catalog=catalog, graph=graph, backend=ok, seed=11))
+    users = [m for m in rec["messages"] if m["role"] == "user"]
+    assert ok.said == len(users) and all(isinstance(m["content"], str) and m["content"] for m in users)
+    assert all(m["content"] for m in rec["messages"] if m["role"] == "assistant" and not m.get("tool_calls"))
+    assert verify_record(rec, catalog) == []
+    # the same backend writing as it goes (no request needed rewording here) makes the same calls
+    now = _Counting(defers=False)
+    rec2 = run_sync(translate_path(path, catalog=catalog, graph=graph, backend=now, seed=11))
+    assert [t["calls"] for t in rec2["turns"]] == [t["calls"] for t in rec["turns"]]
+    assert verify_record(rec2, catalog) == []

@@ -13,6 +13,12 @@ writes text and proposes calls:
 * ``follow_up(ctx, kind, missing)``: the user message after a miss turn (the tool is now
   available / here is the missing value).
 
+A backend that can plan a turn without wording it sets ``defers_text = True`` and offers
+``plan_turn(ctx) -> Request`` (empty ``text``) and ``say(catalog, request, *, rng) -> str``;
+the loop then writes every text (requests, follow-ups, assistant replies) only once all
+turns have succeeded, so an attempt dropped on a failing call costs no phrasing. The
+offline backend does this; the LLM backend cannot (its calls come from the words).
+
 Methods are ``async`` so the LLM backend can run many conversations concurrently; the
 offline backend never awaits anything and the loop drives it without an event loop
 (see :func:`run_sync`).

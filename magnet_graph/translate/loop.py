@@ -131,6 +131,51 @@ class _Conversation:
         self.env = env
 
 
+class _Later:
+    """The texts of a conversation whose backend plans turns without writing them
+    (``defers_text``): each user or assistant message is added empty and written, in
+    conversation order, by :meth:`fill`, each text with its own seeded rng."""
+
+    def __init__(self, backend: Any, seed: int, ident_names: Any, max_attempts: int):
+        self.backend, self.seed, self.ident_names, self.max_attempts = backend, seed, ident_names, max_attempts
+        self.jobs: list[tuple[dict[str, Any], tuple]] = []
+
+    def add(self, conv: _Conversation, role: str, job: tuple) -> None:
+        msg: dict[str, Any] = {"role": role, "content": None}
+        conv.messages.append(msg)
+        self.jobs.append((msg, job))
+
+    async def fill(self, conv: _Conversation) -> None:
+        backend = self.backend
+        for k, (msg, job) in enumerate(self.jobs):
+            what, ctx = job[0], job[1]
+            rng = random.Random(derive_seed(self.seed, "text", ctx.index, k))
+            if what == "respond":
+                ctx.rng = rng
+                msg["content"] = await _text(backend.respond(ctx, job[2]))
+                continue
+            if what == "follow_up":
+                ctx.rng = rng
+                pending = job[2]
+                text = await _text(backend.follow_up(ctx, pending["kind"], pending["missing"]))
+                problem = _request_problem(text, conv.requests, self.ident_names)
+                if problem:
+                    raise TranslationError("requests", problem)
+            else:  # a user request: written again (new words) while it breaks a request rule
+                problem = None
+                for attempt in range(self.max_attempts):
+                    if attempt:
+                        rng = random.Random(derive_seed(self.seed, "text", ctx.index, k, attempt))
+                    text = backend.say(ctx.catalog, job[2], rng=rng)
+                    problem = _request_problem(text, conv.requests, self.ident_names)
+                    if problem is None:
+                        break
+                if problem is not None:
+                    raise TranslationError(problem.split(":", 1)[0], problem)
+            msg["content"] = text
+            conv.requests.append(text)
+
+
 async def translate_path(
     path: Path,
     *,
@@ -173,6 +218,9 @@ async def translate_path(
     tool_json = _tool_jsons(catalog)
     turns_out: list[dict[str, Any]] = []
     pending: dict[str, Any] | None = None  # (kind, request, missing) of the miss turn before this one
+    # a backend that plans without writing (the offline one) has its texts written once every
+    # turn has succeeded: an attempt that fails on a call costs no phrasing
+    later = _Later(backend, seed, ident_names, max_attempts) if getattr(backend, "defers_text", False) else None
 
     for h, turn in enumerate(path.turns):
         start = len(conv.messages)
@@ -184,15 +232,22 @@ async def translate_path(
             withheld = target[0] if kind == "miss_func" else None
             tools = [t for t in base_tools if t.name != withheld]
             ctx = _context(conv, catalog, graph, path, h, kind, target, tools, seed)
-            request = await _back(backend, ctx, conv, ident_names, max_attempts)
+            if later is not None:
+                request = backend.plan_turn(ctx)
+            else:
+                request = await _back(backend, ctx, conv, ident_names, max_attempts)
             missing = {"function": withheld} if kind == "miss_func" else request.missing
             if not missing or "function" not in missing:
                 raise TranslationError("miss_param_impossible", "the backend gave no missing value")
             ctx.extra["missing"] = missing
-            conv.messages.append({"role": "user", "content": request.text})
-            conv.requests.append(request.text)
-            reply = await _text(backend.respond(ctx, kind))
-            conv.messages.append({"role": "assistant", "content": reply})
+            if later is not None:
+                later.add(conv, "user", ("request", ctx, request))
+                later.add(conv, "assistant", ("respond", ctx, kind))
+            else:
+                conv.messages.append({"role": "user", "content": request.text})
+                conv.requests.append(request.text)
+                reply = await _text(backend.respond(ctx, kind))
+                conv.messages.append({"role": "assistant", "content": reply})
             pending = {"kind": kind, "request": request, "missing": missing}
             turns_out.append(
                 _turn_json(h, kind, turn, tools, [], missing, start, len(conv.messages))
@@ -204,10 +259,11 @@ async def translate_path(
         if pending is not None:
             ctx.after_miss = pending["missing"]
             ctx.extra["missing"] = pending["missing"]
-            user_text = await _text(backend.follow_up(ctx, pending["kind"], pending["missing"]))
-            problem = _request_problem(user_text, conv.requests, ident_names)
-            if problem:
-                raise TranslationError("requests", problem)
+            if later is None:
+                user_text = await _text(backend.follow_up(ctx, pending["kind"], pending["missing"]))
+                problem = _request_problem(user_text, conv.requests, ident_names)
+                if problem:
+                    raise TranslationError("requests", problem)
             request = pending["request"]
         else:
             request = None
@@ -218,7 +274,10 @@ async def translate_path(
                 ctx.feedback = problem
                 ctx.rng = random.Random(derive_seed(seed, "retry", h, attempt))
             if request is None or (attempt and replan):
-                request = await _back(backend, ctx, conv, ident_names, max_attempts)
+                if later is not None:
+                    request = backend.plan_turn(ctx)
+                else:
+                    request = await _back(backend, ctx, conv, ident_names, max_attempts)
             calls, batches, problem = await _forth_once(backend, ctx, request, conv, turn.funcs, h, seed)
             if not problem:
                 break
@@ -227,19 +286,28 @@ async def translate_path(
         else:
             raise TranslationError(problem.split(":", 1)[0] or "forth_failed", problem)
         ctx.feedback = ctx.failed_tool = None
-        if pending is None:
-            user_text = request.text
+        if later is not None:
+            job = ("request", ctx, request) if pending is None else ("follow_up", ctx, pending)
+            later.add(conv, "user", job)
+        else:
+            if pending is None:
+                user_text = request.text
+            conv.messages.append({"role": "user", "content": user_text})
+            conv.requests.append(user_text)
         pending = None
-        conv.messages.append({"role": "user", "content": user_text})
-        conv.requests.append(user_text)
         for batch in batches:
             conv.messages.append(_assistant_calls(batch))
             conv.messages.extend(_tool_message(c) for c in batch)
         ctx.turn_calls = calls
-        conv.messages.append({"role": "assistant", "content": await _text(backend.respond(ctx, "summary"))})
+        if later is not None:
+            later.add(conv, "assistant", ("respond", ctx, "summary"))
+        else:
+            conv.messages.append({"role": "assistant", "content": await _text(backend.respond(ctx, "summary"))})
         conv.prior.extend((h, c) for c in calls)
         turns_out.append(_turn_json(h, "normal", turn, tools, calls, None, start, len(conv.messages)))
 
+    if later is not None:
+        await later.fill(conv)
     record = {
         "schema_version": 1,
         "seed": seed,

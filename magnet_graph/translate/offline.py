@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..graph.paths import values_at
-from ..types import Call, Tool
+from ..types import Call, Catalog, Tool
 from . import phrases, values
 from .base import Request, TurnContext
 
@@ -170,6 +170,7 @@ class OfflineBackend:
     name = "offline"
     model: str | None = None
     replan_on_failure = True  # a failed turn is planned again (new values), not only re-called
+    defers_text = True  # plan_turn() + say(): the loop writes the texts once every turn has succeeded
 
     def __init__(self, *, p_optional: float = P_OPTIONAL):
         self.p_optional = p_optional
@@ -177,23 +178,31 @@ class OfflineBackend:
 
     # ------------------------------------------------------------------ back
     async def back(self, ctx: TurnContext) -> Request:
-        rng = ctx.rng
-        plan = self._plan(ctx, rng)
-        missing = None
-        if ctx.kind == "miss_param":
-            missing = self._choose_missing(ctx, plan, rng)
+        request = self.plan_turn(ctx)
+        request.text = self.say(ctx.catalog, request, rng=ctx.rng)
+        return request
+
+    def plan_turn(self, ctx: TurnContext) -> Request:
+        """The turn's calls and arguments (and, in a miss_param turn, the value left out),
+        without the request's words (``text`` is empty): see :meth:`say`."""
+        plan = self._plan(ctx, ctx.rng)
+        missing = self._choose_missing(ctx, plan, ctx.rng) if ctx.kind == "miss_param" else None
+        return Request(text="", plan=plan, missing=missing)
+
+    def say(self, catalog: Catalog, request: Request, *, rng: random.Random) -> str:
+        """The user request that asks for the planned calls of ``request``."""
+        missing = request.missing
         clauses = []
-        for p in plan:
+        for p in request.plan:
+            tool = catalog.tool(p.name)
             if p.implicit:  # the nested call's goal is said; its input (the output before it) is not
-                tool = ctx.catalog.tool(p.name)
                 clauses.append(phrases.implicit_clause(tool, rng=rng) or phrases.request_for_call(tool, stated={}, refs={}, rng=rng))
                 continue
             stated = p.stated
             if missing and missing["function"] == p.name:
                 stated = {k: v for k, v in stated.items() if k != missing["parameter"]}
-            clauses.append(phrases.request_for_call(ctx.catalog.tool(p.name), stated=stated, refs=p.refs, rng=rng))
-        text = phrases.compose_request(clauses, rng=rng)
-        return Request(text=text, plan=plan, missing=missing)
+            clauses.append(phrases.request_for_call(tool, stated=stated, refs=p.refs, rng=rng))
+        return phrases.compose_request(clauses, rng=rng)
 
     def _choose_missing(self, ctx: TurnContext, plan: list[_Planned], rng: random.Random) -> dict[str, Any]:
         options = []
