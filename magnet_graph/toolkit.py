@@ -103,38 +103,46 @@ class Toolkit:
         (``booking_id`` matches ``booking_id`` and ``id`` inside a booking).
         """
         want = norm_name(param)
+        matched = _MATCHED.get(want)
+        if matched is None or len(matched) >= _MATCHED_MAX:  # ids used as keys never repeat: keep it bounded
+            if len(_MATCHED) >= _MATCHED_WANTS:
+                _MATCHED.clear()
+            matched = _MATCHED[want] = {}
         found: list[Any] = []
-        if len(_MATCHED) >= _MATCHED_MAX:  # ids used as keys never repeat: keep the memo bounded
-            _MATCHED.clear()
-        _collect(self.data, want, _MATCHED, found, set())
+        _collect(self.data, want, matched, found, set())
         return found
 
 
-# (state key, wanted name) -> whether the key matches; keys repeat across states and calls
-_MATCHED: dict[tuple[str, str], bool] = {}
-_MATCHED_MAX = 1 << 16
+# wanted name -> {state key -> whether the key matches}; keys repeat across states and calls.
+# Both levels are bounded: a table is dropped when full, all of them when there are too many.
+_MATCHED: dict[str, dict[str, bool]] = {}
+_MATCHED_MAX = 1 << 14
+_MATCHED_WANTS = 256
 
 
-def _collect(node: Any, want: str, matched: dict[tuple[str, str], bool], found: list[Any], seen: set[Any]) -> None:
+def _collect(node: Any, want: str, matched: dict[str, bool], found: list[Any], seen: set[Any]) -> None:
     """Append to ``found`` the scalars under matching keys in ``node`` (depth first).
 
     ``seen`` holds strings by value and other scalars by ``repr`` (kept as a 1-tuple so that
     ``1`` and ``"1"`` stay distinct), so each value is kept once, at its first occurrence.
+    Booleans, ``None`` and scalars directly inside lists are never kept. ``matched`` caches
+    whether a (plain ``str``) key matches ``want``.
     """
     if isinstance(node, dict):
-        for k, v in node.items():
-            t = type(v)
-            if t is dict or t is list:
-                _collect(v, want, matched, found, seen)
-                continue
-            if not (t is str or t is int or t is float):
-                if not isinstance(v, (str, int, float)) or isinstance(v, bool):
-                    _collect(v, want, matched, found, seen)  # dict/list subclasses; a no-op otherwise
-                    continue
+        _collect_dict(node, want, matched, found, seen)
+    elif isinstance(node, list):
+        _collect_list(node, want, matched, found, seen)
+
+
+def _collect_dict(node: dict, want: str, matched: dict[str, bool], found: list[Any], seen: set[Any]) -> None:
+    """:func:`_collect` for a dict: exact ``str``/``int``/``float`` values first (the common case)."""
+    for k, v in node.items():
+        t = type(v)
+        if t is str or t is int or t is float:
             if type(k) is str:
-                ok = matched.get((k, want))
+                ok = matched.get(k)
                 if ok is None:
-                    ok = matched[k, want] = _key_matches(norm_name(k), want)
+                    ok = matched[k] = _key_matches(norm_name(k), want)
             else:
                 ok = _key_matches(norm_name(str(k)), want)
             if ok:
@@ -142,10 +150,30 @@ def _collect(node: Any, want: str, matched: dict[tuple[str, str], bool], found: 
                 if marker not in seen:
                     seen.add(marker)
                     found.append(v)
-    elif isinstance(node, list):
-        for item in node:
-            if isinstance(item, (dict, list)):
-                _collect(item, want, matched, found, seen)
+        elif t is dict:
+            _collect_dict(v, want, matched, found, seen)
+        elif t is list:
+            _collect_list(v, want, matched, found, seen)
+        elif isinstance(v, (dict, list)):  # subclasses
+            _collect(v, want, matched, found, seen)
+        elif isinstance(v, (str, int, float)) and not isinstance(v, bool):  # scalar subclasses, kept by repr
+            if _key_matches(norm_name(k if type(k) is str else str(k)), want):
+                marker = (repr(v),)
+                if marker not in seen:
+                    seen.add(marker)
+                    found.append(v)
+
+
+def _collect_list(node: list, want: str, matched: dict[str, bool], found: list[Any], seen: set[Any]) -> None:
+    """:func:`_collect` for a list: only its dicts and lists are walked."""
+    for item in node:
+        t = type(item)
+        if t is dict:
+            _collect_dict(item, want, matched, found, seen)
+        elif t is list:
+            _collect_list(item, want, matched, found, seen)
+        elif isinstance(item, (dict, list)):
+            _collect(item, want, matched, found, seen)
 
 
 def _key_matches(key: str, want: str) -> bool:

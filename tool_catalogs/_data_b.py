@@ -8,9 +8,12 @@ helper. Randomness never happens here: toolkits draw from these pools with their
 
 from __future__ import annotations
 
-from hashlib import blake2b
 from datetime import date, timedelta
+from functools import lru_cache
+from hashlib import blake2b
 from typing import Literal
+
+from ._util import drawer, round_to
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -32,8 +35,18 @@ USD_RATES: dict[str, float] = {
 
 def unit(*parts: object) -> float:
     """A stable pseudo-random number in [0, 1) derived from ``parts`` (same on every run)."""
-    text = "\x1f".join(str(p) for p in parts).encode("utf-8")
-    return int.from_bytes(blake2b(text, digest_size=7).digest(), "big") / 72057594037927936.0
+    return _unit_of("\x1f".join(map(str, parts)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _unit_of(text: str) -> float:
+    """:func:`unit` of the joined text (the same ids and days come back within a conversation)."""
+    h = _BLAKE2B_7.copy()  # what blake2b(data, digest_size=7) starts from
+    h.update(text.encode("utf-8"))
+    return int.from_bytes(h.digest(), "big") / 72057594037927936.0
+
+
+_BLAKE2B_7 = blake2b(digest_size=7)
 
 
 def pick(seq: list | tuple, *parts: object):
@@ -43,7 +56,7 @@ def pick(seq: list | tuple, *parts: object):
 
 def money(x: float) -> float:
     """Round an amount to cents."""
-    return round(x + 0.0, 2)
+    return round_to(x + 0.0, 2)
 
 
 def fmt(amount: float, currency: str) -> str:
@@ -80,7 +93,22 @@ def day_error(text: str, today: str, *, what: str = "date") -> str | None:
 
 def add_days(day: str, n: int) -> str:
     """``day`` (YYYY-MM-DD) plus ``n`` days, as YYYY-MM-DD."""
+    try:
+        return _add_days(day, n)
+    except TypeError:  # an unhashable argument: the computation raises its own error
+        return _add_days.__wrapped__(day, n)
+
+
+@lru_cache(maxsize=1 << 14, typed=True)
+def _add_days(day: str, n: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=n)).isoformat()
+
+
+@lru_cache(maxsize=4096)
+def day_ordinal(day: str) -> int:
+    """The proleptic Gregorian ordinal of ``day`` (YYYY-MM-DD); ``add_days(day, n)`` is
+    ``iso_day(day_ordinal(day) + n)`` for dates well inside the calendar."""
+    return date.fromisoformat(day).toordinal()
 
 
 def random_day(rng, *, start: str = "2025-03-03", span: int = 420) -> str:
@@ -104,7 +132,8 @@ LAST_NAMES = (
 
 def person(rng) -> str:
     """A full name drawn from ``rng``."""
-    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq)
+    return f"{FIRST_NAMES[below(len(FIRST_NAMES))]} {LAST_NAMES[below(len(LAST_NAMES))]}"
 
 
 STREETS = (
@@ -123,7 +152,7 @@ STREETS = (
 
 def address(rng) -> str:
     """A realistic US shipping address drawn from ``rng``."""
-    street, city = rng.choice(STREETS)
+    street, city = STREETS[drawer(rng)(len(STREETS))]  # rng.choice(STREETS)
     return f"{street}, {city}"
 
 

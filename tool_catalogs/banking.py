@@ -14,14 +14,19 @@ from typing import Any, Literal, TypedDict
 from magnet_graph.toolkit import Toolkit
 
 from ._data_b import (
-    ACCOUNT_KINDS, INCOME, PAYEES, SPENDING, USD_RATES, Currency, add_days, fmt, person, random_day,
+    ACCOUNT_KINDS, INCOME, PAYEES, SPENDING, USD_RATES, Currency, day_ordinal, fmt, person, random_day,
 )
+from ._util import drawer, iso_day, round_to, sample
 
 __all__ = ["Banking"]
 
 
+_OTHER_CURRENCIES = ("GBP", "CAD")
+_LIMITS = (300.0, 500.0, 1000.0, 2000.0)  # float() of the daily spending limits drawn
+
+
 def _round(amount: float, currency: str) -> float:
-    return round(amount + 0.0, 0 if currency == "JPY" else 2)
+    return round_to(amount + 0.0, 0 if currency == "JPY" else 2)
 
 
 # -- outputs --------------------------------------------------------------------------------
@@ -220,41 +225,46 @@ class Banking(Toolkit):
     @classmethod
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
         """2-4 accounts with varied balances and currencies, a few weeks of history, 1-3 bills."""
+        below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
+        random_ = rng.random  # lo + (hi - lo) * random_() is rng.uniform(lo, hi)
         today = random_day(rng)
+        day0 = day_ordinal(today)  # add_days(today, n) is iso_day(day0 + n)
         accounts: dict[str, dict[str, Any]] = {}
         kinds = list(ACCOUNT_KINDS[1:])
         rng.shuffle(kinds)
         kinds.insert(0, ACCOUNT_KINDS[0])  # everyone has an everyday checking account
-        for i in range(rng.randint(2, 4)):
+        for i in range(2 + below(3)):
             kind, name = kinds[i]
-            other = rng.choice(("GBP", "CAD"))
-            currency = "EUR" if name == "Euro Account" else ("USD" if rng.random() < 0.8 else other)
-            balance = round(rng.uniform(40, 900) if rng.random() < 0.25 else rng.uniform(900, 25000), 2)
-            aid = f"ACC-{rng.randrange(1000, 10000)}"
+            other = _OTHER_CURRENCIES[below(2)]
+            currency = "EUR" if name == "Euro Account" else ("USD" if random_() < 0.8 else other)
+            balance = round_to(40 + 860 * random_() if random_() < 0.25 else 900 + 24100 * random_(), 2)
+            aid = f"ACC-{1000 + below(9000)}"
             while aid in accounts:
-                aid = f"ACC-{rng.randrange(1000, 10000)}"
+                aid = f"ACC-{1000 + below(9000)}"
             accounts[aid] = _account(aid, name, kind, balance, currency)
-            if rng.random() < 0.25:
-                accounts[aid]["spending_limit"] = float(rng.choice((300, 500, 1000, 2000)))
+            if random_() < 0.25:
+                accounts[aid]["spending_limit"] = _LIMITS[below(4)]
         history = []
         for aid, acc in accounts.items():
             opening = acc["balance"]  # the balance before the generated history; never negative
-            for _ in range(rng.randint(2, 4)):
-                income = rng.random() < 0.3
-                desc, lo, hi = rng.choice(INCOME if income else SPENDING)
-                amount = round(rng.uniform(lo, hi), 2) * (1 if income else -1)
+            for _ in range(2 + below(3)):
+                income = random_() < 0.3
+                pool = INCOME if income else SPENDING
+                desc, lo, hi = pool[below(len(pool))]
+                amount = round_to(lo + (hi - lo) * random_(), 2) * (1 if income else -1)
                 if opening - amount < 0:
                     continue
                 opening -= amount
-                history.append((aid, add_days(today, -rng.randint(1, 30)), desc, amount))
+                history.append((aid, iso_day(day0 - (1 + below(30))), desc, amount))
         history.sort(key=lambda h: h[1])
         bills = {}
-        for payee in rng.sample(PAYEES, rng.randint(1, 3)):
-            inv = f"INV-{rng.randrange(10000, 100000)}"
-            bills[inv] = {"invoice_id": inv, "payee": payee, "amount": round(rng.uniform(25, 420), 2),
-                          "currency": "USD", "due_date": add_days(today, rng.randint(3, 25)), "status": "unpaid",
+        for payee in sample(rng, PAYEES, 1 + below(3)):
+            inv = f"INV-{10000 + below(90000)}"
+            bills[inv] = {"invoice_id": inv, "payee": payee, "amount": round_to(25 + 395 * random_(), 2),
+                          "currency": "USD", "due_date": iso_day(day0 + 3 + below(23)), "status": "unpaid",
                           "transaction_id": ""}
-        rates = {c: (r if c == "USD" else round(r * rng.uniform(0.97, 1.03), 4)) for c, r in USD_RATES.items()}
+        rates = {c: (r if c == "USD" else round_to(r * (0.97 + (1.03 - 0.97) * random_()), 4))
+                 for c, r in USD_RATES.items()}
         state = {"holder": person(rng), "today": today, "accounts": accounts, "transactions": {}, "bills": bills,
                  "rates": rates, "next_transaction": 1}
         _add_history(state, history)
@@ -263,19 +273,22 @@ class Banking(Toolkit):
     def candidates(self, tool: str, param: str) -> list[Any]:
         """Existing account, transaction and invoice ids, and amounts that make sense in this state."""
         d = self.data
-        unpaid = [b for b in d["bills"].values() if b["status"] == "unpaid"]
         if param == "account_id":
             return list(d["accounts"])
-        # money usually leaves the richest account and goes to one of the others
-        source = max(d["accounts"].values(), key=lambda acc: acc["balance"] / d["rates"][acc["currency"]])
-        if param == "from_account_id":
-            return [source["account_id"]]
-        if param == "to_account_id":
+        if param == "from_account_id" or param == "to_account_id":
+            # money usually leaves the richest account and goes to one of the others
+            rates = d["rates"]
+            source = max(d["accounts"].values(), key=lambda acc: acc["balance"] / rates[acc["currency"]])
+            if param == "from_account_id":
+                return [source["account_id"]]
             return [a for a in d["accounts"] if a != source["account_id"]]
         if param == "transaction_id":
             return list(d["transactions"])
         if tool == "pay_bill" and param in ("payee", "amount", "invoice_id", "currency"):
-            return [unpaid[0][param]] if unpaid else {"payee": list(PAYEES[:3]), "currency": ["USD"]}.get(param, [])
+            unpaid = next((b for b in d["bills"].values() if b["status"] == "unpaid"), None)
+            if unpaid is not None:
+                return [unpaid[param]]
+            return {"payee": list(PAYEES[:3]), "currency": ["USD"]}.get(param, [])
         if param == "amount":
             return [25.0, 50.0, 100.0, 250.0]
         if param == "limit":
@@ -560,13 +573,22 @@ def _record(state: dict[str, Any], account_id: str, day: str, description: str, 
 
 
 def _add_history(state: dict[str, Any], history: list[tuple[str, str, str, float]]) -> None:
-    """Record past transactions (chronological) that end at the accounts' current balances."""
-    running = {aid: acc["balance"] for aid, acc in state["accounts"].items()}
+    """Record past transactions (chronological) that end at the accounts' current balances.
+
+    Each one is booked as :func:`_record` books it, with the account's balance at that time.
+    """
+    accounts = state["accounts"]
+    running = {aid: acc["balance"] for aid, acc in accounts.items()}
     for aid, _, _, amount in history:
         running[aid] -= amount
+    transactions = state["transactions"]
     for aid, day, desc, amount in history:
-        acc = state["accounts"][aid]
-        running[aid] = _round(running[aid] + amount, acc["currency"])
-        saved, acc["balance"] = acc["balance"], running[aid]
-        _record(state, aid, day, desc, desc.split(" - ")[-1], amount)
-        acc["balance"] = saved
+        currency = accounts[aid]["currency"]
+        digits = 0 if currency == "JPY" else 2  # as _round
+        balance = running[aid] = round_to(running[aid] + amount + 0.0, digits)
+        tid = f"TX-{state['next_transaction']:04d}"
+        state["next_transaction"] += 1
+        transactions[tid] = {
+            "transaction_id": tid, "account_id": aid, "date": day, "description": desc,
+            "counterparty": desc.split(" - ")[-1], "direction": "credit" if amount > 0 else "debit",
+            "amount": round_to(abs(amount) + 0.0, digits), "currency": currency, "balance_after": balance}

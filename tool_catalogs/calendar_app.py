@@ -18,6 +18,7 @@ from typing_extensions import TypedDict
 from magnet_graph.toolkit import Toolkit
 
 from . import _data_a as D
+from ._util import drawer, iso_day, sample
 
 __all__ = ["Calendar"]
 
@@ -133,6 +134,20 @@ def _minutes(text: str) -> int | None:
     return int(m.group(1)) * 60 + int(m.group(2)) if m else None
 
 
+_DAY0 = Date(2024, 1, 1).toordinal()
+_GUEST_COUNTS = (0, 0, 1, 1, 2, 3)
+_REMINDERS: tuple[tuple[int, ...], ...] = ((), (10,), (15,), (30, 10), (60,))
+_QUARTER_HOURS = tuple(f"{q // 4:02d}:{q % 4 * 15:02d}" for q in range(96))  # "HH:MM" of each quarter hour
+
+
+def _overlaps(busy: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when ``[start, end)`` overlaps one of the ``busy`` intervals."""
+    for s, e in busy:
+        if s < end and start < e:
+            return True
+    return False
+
+
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -236,39 +251,52 @@ class Calendar(Toolkit):
     @classmethod
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
         """8-14 realistic events from three days ago to two weeks ahead, without overlaps."""
-        first, last = rng.choice(D.FIRST_NAMES), rng.choice(D.LAST_NAMES)
-        domain = rng.choice(D.EMAIL_DOMAINS)
-        today = Date(2024, 1, 1) + timedelta(days=rng.randrange(730))
-        colleagues = [f"{f.lower()}.{l.lower()}@{rng.choice(D.EMAIL_DOMAINS)}"
-                      for f, l in zip(rng.sample(D.FIRST_NAMES, 6), rng.sample(D.LAST_NAMES, 6))]
+        below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
+        first_names, last_names, domains = D.FIRST_NAMES, D.LAST_NAMES, D.EMAIL_DOMAINS
+        first, last = first_names[below(len(first_names))], last_names[below(len(last_names))]
+        domain = domains[below(len(domains))]
+        today = _DAY0 + below(730)  # an ordinal
+        colleagues = [f"{f.lower()}.{l.lower()}@{domains[below(len(domains))]}"
+                      for f, l in zip(sample(rng, first_names, 6), sample(rng, last_names, 6))]
         events: dict[str, dict[str, Any]] = {}
-        busy: dict[str, list[tuple[int, int]]] = {}
-        target = rng.randint(8, 14)
+        busy: dict[int, list[tuple[int, int]]] = {}  # day ordinal -> (start, end) minutes
+        target = 8 + below(7)
         attempts = 0
+        templates, projects, cities = D.EVENT_TEMPLATES, D.PROJECTS, D.CITIES
         while len(events) < target and attempts < 200:
             attempts += 1
-            template, minutes, kind, (first_hour, last_hour) = rng.choice(D.EVENT_TEMPLATES)
-            day = (today + timedelta(days=rng.randrange(-3, 14))).isoformat()
-            start = rng.randrange(first_hour * 4, last_hour * 4 + 1) * 15
-            if start + minutes > 21 * 60 or any(s < start + minutes and start < e for s, e in busy.get(day, [])):
+            template, minutes, kind, (first_hour, last_hour) = templates[below(len(templates))]
+            day = today - 3 + below(17)
+            quarter = first_hour * 4 + below(last_hour * 4 + 1 - first_hour * 4)
+            start = quarter * 15
+            end = start + minutes
+            if end > 21 * 60:
                 continue
-            name = f"{rng.choice(D.FIRST_NAMES)} {rng.choice(D.LAST_NAMES)}"
-            title = template.format(first=name.split()[0], full=name, project=rng.choice(D.PROJECTS),
-                                    city=rng.choice(D.CITIES)[0])
-            guests = rng.sample(colleagues, rng.choice((0, 0, 1, 1, 2, 3)))
+            taken = busy.get(day)
+            if taken is not None and _overlaps(taken, start, end):
+                continue
+            name_first, name_last = first_names[below(len(first_names))], last_names[below(len(last_names))]
+            title = template.format(first=name_first, full=f"{name_first} {name_last}",
+                                    project=projects[below(len(projects))], city=cities[below(len(cities))][0])
+            k = _GUEST_COUNTS[below(6)]
+            guests = sample(rng, colleagues, k) if k else []
             eid = f"EVT-{len(events) + 1:04d}"
-            events[eid] = {"event_id": eid, "title": title, "date": day, "start_time": _hhmm(start),
-                           "duration_minutes": minutes, "location": rng.choice(D.EVENT_LOCATIONS[kind]),
-                           "attendees": guests, "reminders": rng.choice(([], [10], [15], [30, 10], [60])),
+            locations = D.EVENT_LOCATIONS[kind]
+            events[eid] = {"event_id": eid, "title": title, "date": iso_day(day), "start_time": _QUARTER_HOURS[quarter],
+                           "duration_minutes": minutes, "location": locations[below(len(locations))],
+                           "attendees": guests, "reminders": list(_REMINDERS[below(5)]),
                            "status": "confirmed"}
-            busy.setdefault(day, []).append((start, start + minutes))
+            if taken is None:
+                busy[day] = [(start, end)]
+            else:
+                taken.append((start, end))
         # ids in chronological order read more naturally
         ordered = sorted(events.values(), key=lambda e: (e["date"], e["start_time"]))
         renamed = {}
         for i, e in enumerate(ordered, start=1):
             e["event_id"] = f"EVT-{i:04d}"
             renamed[e["event_id"]] = e
-        return {"owner_email": f"{first.lower()}.{last.lower()}@{domain}", "today": today.isoformat(),
+        return {"owner_email": f"{first.lower()}.{last.lower()}@{domain}", "today": iso_day(today),
                 "events": renamed, "next_event": len(renamed) + 1}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -534,36 +562,13 @@ class Calendar(Toolkit):
     # -- values for the offline translator ------------------------------------------------
     def candidates(self, tool: str, param: str) -> list[Any]:
         """Existing event ids, busy days, free start times, known attendees, fresh titles."""
-        events = sorted((e for e in self.data["events"].values() if e["status"] == "confirmed"),
-                        key=lambda e: (e["date"] < self.data.get("today", ""), e["date"], e["start_time"]))
-        # event and attendee are drawn separately: for removal offer one event and its own guests
-        with_guests = [e for e in events if e["attendees"]][:1]
-        if param == "event_id":
-            if tool == "remove_attendee":
-                return [e["event_id"] for e in with_guests]
-            return [e["event_id"] for e in events]
-        if param == "date":
-            today = _parse_date(self.data.get("today", "")) or Date(2024, 5, 14)
-            days = [e["date"] for e in events]
-            nxt = [(today + timedelta(days=i)).isoformat() for i in range(7)]
-            return list(dict.fromkeys(days + nxt if tool in ("list_events",) else nxt + days))
+        if param in ("event_id", "date", "email", "title", "query"):
+            return self._candidates_from_events(tool, param, self._upcoming())
         if param == "start_time":
             today = self.data.get("today", "2024-05-14")
             slot = self.find_free_slot(today, 60)
             first = [slot["start_time"]] if "start_time" in slot else []
             return list(dict.fromkeys(first + ["10:00", "14:30", "16:00", "08:30"]))
-        if param == "email":
-            if tool == "remove_attendee":
-                return [a for e in with_guests for a in e["attendees"]]
-            return list(dict.fromkeys(a for e in reversed(events) for a in e["attendees"]))
-        if param == "title":
-            taken = {e["title"] for e in events}
-            return [t for t in D.NEW_EVENT_TITLES if t not in taken]
-        if param == "query":
-            words = []
-            for e in events:
-                words.extend(w.strip(":,'").lower() for w in e["title"].split() if len(w) > 4)
-            return list(dict.fromkeys(words))
         if param == "duration_minutes":
             return [30, 45, 60, 90]
         if param == "minutes_before":
@@ -575,3 +580,37 @@ class Calendar(Toolkit):
         if tool in self.hints:  # one of ours: free text or numbers the translator makes up
             return []
         return super().candidates(tool, param)
+
+    def _upcoming(self) -> list[dict[str, Any]]:
+        """The confirmed events, upcoming ones first, each part by date and start time
+        (ties keep the state's order)."""
+        today = self.data.get("today", "")
+        rows = [(e["date"] < today, e["date"], e["start_time"], i, e)
+                for i, e in enumerate(self.data["events"].values()) if e["status"] == "confirmed"]
+        rows.sort()  # the position i is unique: events themselves are never compared
+        return [row[4] for row in rows]
+
+    def _candidates_from_events(self, tool: str, param: str, events: list[dict[str, Any]]) -> list[Any]:
+        """:meth:`candidates` for the parameters answered from the confirmed ``events``."""
+        # event and attendee are drawn separately: for removal offer one event and its own guests
+        if tool == "remove_attendee" and param in ("event_id", "email"):
+            first = next((e for e in events if e["attendees"]), None)
+            if first is None:
+                return []
+            return [first["event_id"]] if param == "event_id" else list(first["attendees"])
+        if param == "event_id":
+            return [e["event_id"] for e in events]
+        if param == "date":
+            today = _parse_date(self.data.get("today", "")) or Date(2024, 5, 14)
+            days = [e["date"] for e in events]
+            nxt = [(today + timedelta(days=i)).isoformat() for i in range(7)]
+            return list(dict.fromkeys(days + nxt if tool in ("list_events",) else nxt + days))
+        if param == "email":
+            return list(dict.fromkeys(a for e in reversed(events) for a in e["attendees"]))
+        if param == "title":
+            taken = {e["title"] for e in events}
+            return [t for t in D.NEW_EVENT_TITLES if t not in taken]
+        words = []  # param == "query"
+        for e in events:
+            words.extend(w.strip(":,'").lower() for w in e["title"].split() if len(w) > 4)
+        return list(dict.fromkeys(words))

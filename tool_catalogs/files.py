@@ -9,6 +9,7 @@ name files relative to the current directory when they are inside it, else absol
 
 import random
 from fnmatch import fnmatchcase
+from itertools import chain
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -17,6 +18,7 @@ from typing_extensions import TypedDict
 from magnet_graph.toolkit import Toolkit
 
 from . import _data_a as D
+from ._util import drawer, sample
 
 __all__ = ["FileSystem"]
 
@@ -143,6 +145,11 @@ def _under(path: str, folder: str) -> bool:
     return folder == "/" and path != "/" or path.startswith(folder + "/")
 
 
+# generate_state: the other first names for each owner's first name, ports, spare folders
+_OTHER_FIRST_NAMES = {first: [n for n in D.FIRST_NAMES if n != first] for first in D.FIRST_NAMES}
+_PORTS = (3000, 5000, 8000, 8080, 8443)
+_SPARE_DIRS = ("tmp", "old", "scratch")
+
 # the parameters FileSystem.candidates answers from the file tree
 _FS_PARAMS = frozenset({"file_name", "source", "destination", "path", "folder", "name_pattern", "pattern"})
 
@@ -245,34 +252,36 @@ class FileSystem(Toolkit):
     @classmethod
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
         """A realistic home folder: 10-16 files (notes, budgets, invoices, code, logs...) with seeded contents."""
-        first, last = rng.choice(D.FIRST_NAMES), rng.choice(D.LAST_NAMES)
+        below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
+        first, last = D.FIRST_NAMES[below(len(D.FIRST_NAMES))], D.LAST_NAMES[below(len(D.LAST_NAMES))]
         user = first.lower()
         home = f"/home/{user}"
-        colleagues = rng.sample([n for n in D.FIRST_NAMES if n != first], 3)
-        project = rng.choice(D.PROJECTS)
-        city = rng.choice(D.CITIES)[0]
-        year = rng.randrange(2023, 2026)
-        month, day = rng.randrange(1, 13), rng.randrange(1, 27)
+        colleagues = sample(rng, _OTHER_FIRST_NAMES[first], 3)
+        project = D.PROJECTS[below(len(D.PROJECTS))]
+        city = D.CITIES[below(len(D.CITIES))][0]
+        year = 2023 + below(3)
+        month, day = 1 + below(12), 1 + below(26)
         values = {
             "owner_first": first, "owner_last": last,
-            "email": f"{user}.{last.lower()}@{rng.choice(D.EMAIL_DOMAINS)}",
+            "email": f"{user}.{last.lower()}@{D.EMAIL_DOMAINS[below(len(D.EMAIL_DOMAINS))]}",
             "first": colleagues[0], "first2": colleagues[1], "first3": colleagues[2],
             "project": project, "project_slug": project.lower(),
             "city": city, "city_slug": city.lower().replace(" ", "_"),
             "date": f"{year}-{month:02d}-{day:02d}", "date2": f"{year}-{month:02d}-{day + 2:02d}", "year": year,
-            "amount": f"{rng.randrange(20, 900)}.{rng.randrange(100):02d}",
-            "amount2": f"{rng.randrange(20, 900)}.{rng.randrange(100):02d}",
-            "amount3": f"{rng.randrange(1200, 3400)}.00",
-            "invoice": f"INV-{rng.randrange(1000, 9999)}", "vendor": rng.choice(D.VENDORS),
-            "n": rng.randrange(10, 60), "n2": rng.randrange(10, 60), "n3": rng.randrange(10, 60),
-            "port": rng.choice((3000, 5000, 8000, 8080, 8443)),
+            "amount": f"{20 + below(880)}.{below(100):02d}",
+            "amount2": f"{20 + below(880)}.{below(100):02d}",
+            "amount3": f"{1200 + below(2200)}.00",
+            "invoice": f"INV-{1000 + below(8999)}", "vendor": D.VENDORS[below(len(D.VENDORS))],
+            "n": 10 + below(50), "n2": 10 + below(50), "n3": 10 + below(50),
+            "port": _PORTS[below(len(_PORTS))],
         }
         always, optional = D.FILE_TEMPLATES[:3], D.FILE_TEMPLATES[3:]
-        chosen = list(always) + rng.sample(optional, rng.randint(7, 11))
-        files = {_join(home, rel.format(**values)): text.format(**values) for rel, text in chosen}
+        chosen = list(always) + sample(rng, optional, 7 + below(5))
+        prefix = home + "/"  # what _join(home, rel) puts in front
+        files = {prefix + rel.format_map(values): text.format_map(values) for rel, text in chosen}
         for rel, text in D.HIDDEN_FILES:
             if rel == ".bashrc" or rng.random() < 0.6:
-                files[_join(home, rel)] = text.format(**values)
+                files[prefix + rel] = text.format_map(values)
         dirs = {"/", "/home", home}
         for path in files:
             parent = _parent(path)
@@ -280,8 +289,8 @@ class FileSystem(Toolkit):
                 dirs.add(parent)
                 parent = _parent(parent)
         if rng.random() < 0.6:
-            dirs.add(_join(home, rng.choice(("tmp", "old", "scratch"))))
-        cwd = home if rng.random() < 0.75 else _join(home, "documents")
+            dirs.add(prefix + _SPARE_DIRS[below(3)])
+        cwd = home if rng.random() < 0.75 else prefix + "documents"
         return {"home": home, "cwd": cwd, "dirs": sorted(dirs), "files": dict(sorted(files.items()))}
 
     # -- paths ---------------------------------------------------------------------------
@@ -685,6 +694,17 @@ class FileSystem(Toolkit):
             return folders + [s for s in stems if s not in taken]
         if param == "folder":
             return (["."] if tool in ("ls", "find") else []) + folders + ([".."] if cwd != "/" else [])
+        if param == "pattern":  # the first 12 distinct long words of the files here, then below
+            words: dict[str, None] = {}
+            deeper = (p for p in sorted(self.data["files"]) if _under(p, cwd) and "/." not in p)
+            for f in chain(here_paths, deeper):
+                for w in self.data["files"][f].split():
+                    w = w.strip(".,:;()[]'\"#-")
+                    if len(w) > 4 and w.isalpha():
+                        words[w] = None
+                        if len(words) == 12:
+                            return list(words)
+            return list(words)
         below = [self._show(f) for f in sorted(self.data["files"]) if _under(f, cwd) and _parent(f) != cwd
                  and "/." not in f[len(cwd):]]
         if param == "file_name" or param == "source":
@@ -696,14 +716,6 @@ class FileSystem(Toolkit):
             exts = sorted({"*." + n.rsplit(".", 1)[1] for n in here + below if "." in n})
             stems = [n.rsplit("/", 1)[-1].split(".")[0].split("_")[0] for n in here + below]
             return exts + list(dict.fromkeys(s for s in stems if len(s) > 3))
-        if param == "pattern":
-            words: list[str] = []
-            for f in here_paths + [p for p in sorted(self.data["files"]) if _under(p, cwd) and "/." not in p]:
-                for w in self.data["files"][f].split():
-                    w = w.strip(".,:;()[]'\"#-")
-                    if len(w) > 4 and w.isalpha():
-                        words.append(w)
-            return list(dict.fromkeys(words))[:12]
         if tool in self.hints:  # one of ours: free text or numbers the translator makes up
             return []
         return super().candidates(tool, param)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date as Date
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import Field
 from typing_extensions import TypedDict
@@ -25,6 +25,7 @@ from magnet_graph.seeding import derive_seed
 from magnet_graph.toolkit import Toolkit
 
 from . import _data_a as D
+from ._util import drawer, iso_day, round_to, sample
 
 __all__ = ["Maps"]
 
@@ -66,6 +67,7 @@ _CAT_BY_CODE = {v[0]: k for k, v in D.PLACE_CATEGORIES.items()}
 _PLACE_ID = re.compile(r"^PLC-([A-Z]{3})-([A-Z]{3})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PLACES_PER_CATEGORY = 6
+_DAY0 = Date(2024, 1, 1).toordinal()
 
 # unit -> (dimension, factor to the dimension's base unit); temperatures are special-cased
 _UNITS: dict[str, tuple[str, float]] = {
@@ -204,36 +206,48 @@ def _address_coords(address: str, city: _City) -> tuple[float, float]:
     h = derive_seed(0, "address", _norm(address))
     dx = ((h & 0xFFFF) / 0xFFFF - 0.5) * 0.08
     dy = (((h >> 16) & 0xFFFF) / 0xFFFF - 0.5) * 0.08
-    return round(city.lat + dy, 4), round(city.lon + dx, 4)
+    return round_to(city.lat + dy, 4), round_to(city.lon + dx, 4)
 
 
 @lru_cache(maxsize=4096)
 def _places(city_code: str, category: str, seed: int) -> tuple[dict[str, Any], ...]:
     """The places of one category in one city for a given state seed (cached; never mutated)."""
+    return tuple(_iter_places(city_code, category, seed))
+
+
+def _place_ids(city_code: str, category: str) -> list[str]:
+    """The ids of :func:`_places` (they do not depend on the seed)."""
+    cat_code, names = D.PLACE_CATEGORIES[category][:2]
+    return [f"PLC-{city_code}-{cat_code}-{i:02d}" for i in range(1, min(_PLACES_PER_CATEGORY, len(names)) + 1)]
+
+
+def _iter_places(city_code: str, category: str, seed: int) -> Iterator[dict[str, Any]]:
+    """The places of :func:`_places`, made one at a time (the first needs only its own draws)."""
     city = _CITY_BY_CODE[city_code]
     cat_code, names, hours, prices = D.PLACE_CATEGORIES[category]
     rng = random.Random(derive_seed(seed, "places", city_code, category))
-    chosen = rng.sample(names, min(_PLACES_PER_CATEGORY, len(names)))
-    out = []
+    below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
+    random_ = rng.random
+    streets, areas = city.streets, D.AREA_CODES
+    chosen = sample(rng, names, min(_PLACES_PER_CATEGORY, len(names)))
     for i, pattern in enumerate(chosen, start=1):
-        street = rng.choice(city.streets)
+        street = streets[below(len(streets))]
         name = pattern.format(city=city.name, street=_street_word(street))
-        address = f"{rng.randrange(10, 2400)} {street}, {city.name}"
+        address = f"{10 + below(2390)} {street}, {city.name}"
         lat, lon = _address_coords(address, city)
-        out.append({
+        yield {
             "place_id": f"PLC-{city_code}-{cat_code}-{i:02d}",
             "name": name,
             "category": category,
             "address": address,
             "city": city.name,
-            "phone": f"+1-{rng.choice(D.AREA_CODES)}-555-01{rng.randrange(100):02d}",
-            "opening_hours": rng.choice(hours),
-            "price_level": rng.choice(prices),
-            "rating": round(rng.uniform(3.4, 4.9), 1),
+            "phone": f"+1-{areas[below(len(areas))]}-555-01{below(100):02d}",
+            "opening_hours": hours[below(len(hours))],
+            "price_level": prices[below(len(prices))],
+            "rating": round_to(3.4 + (4.9 - 3.4) * random_(), 1),
             "lat": lat,
             "lon": lon,
-        })
-    return tuple(out)
+        }
 
 
 _GENERIC_STREET_WORDS = frozenset(
@@ -242,6 +256,7 @@ _GENERIC_STREET_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1024)
 def _street_word(street: str) -> str:
     """The distinctive word of a street name ('Rue de Rivoli' -> 'Rivoli'), used in place names."""
     words = [w for w in street.split() if w.lower() not in _GENERIC_STREET_WORDS]
@@ -355,17 +370,19 @@ class Maps(Toolkit):
     @classmethod
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
         """A random home city and date, home/work addresses there, and a seed for places and weather."""
-        city = rng.choice(_CITIES)
-        day = Date(2024, 1, 1).toordinal() + rng.randrange(730)
+        below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
+        city = _CITIES[below(len(_CITIES))]
+        day = _DAY0 + below(730)
         saved = {}
+        streets = city.streets
         for label in ("home", "work"):
-            address = f"{rng.randrange(10, 2400)} {rng.choice(city.streets)}, {city.name}"
+            address = f"{10 + below(2390)} {streets[below(len(streets))]}, {city.name}"
             saved[label] = {"label": label, "place_id": "", "name": label.capitalize(), "address": address}
-        seed = rng.randrange(1 << 31)
+        seed = below(1 << 31)
         if rng.random() < 0.5:
-            gym = _places(city.code, "gym", seed)[0]
+            gym = next(_iter_places(city.code, "gym", seed))  # _places(city.code, "gym", seed)[0]
             saved["gym"] = {"label": "gym", "place_id": gym["place_id"], "name": gym["name"], "address": gym["address"]}
-        return {"home_city": city.name, "today": Date.fromordinal(day).isoformat(), "seed": seed, "saved_places": saved}
+        return {"home_city": city.name, "today": iso_day(day), "seed": seed, "saved_places": saved}
 
     # -- resolution ----------------------------------------------------------------------
     def _resolve(self, place: str, *, labels: bool = True) -> tuple[str, _City, float, float] | None:
@@ -654,7 +671,7 @@ class Maps(Toolkit):
         """Cities, landmarks, saved labels, place ids, dates and coordinates that exist here."""
         home = _CITY_BY_KEY.get(_norm(self.data.get("home_city", "San Francisco")), _CITIES[0])
         others = _by_distance(home.code)
-        seed = int(self.data.get("seed", 0))
+        int(self.data.get("seed", 0))  # a state whose seed is not a number fails here, for every parameter
         if param in ("place", "origin", "destination", "city"):
             landmarks = [n for n, c, _, _ in _LANDMARK_BY_KEY.values() if c == home.name]
             labels = sorted(self.data.get("saved_places", {}))
@@ -664,7 +681,7 @@ class Maps(Toolkit):
                 return [others[0].name, *landmarks, *labels, home.name, *(c.name for c in others[1:])]
             return [home.name] + landmarks + labels + [c.name for c in others]
         if param == "place_id":
-            return [p["place_id"] for cat in ("restaurant", "cafe", "museum", "hotel") for p in _places(home.code, cat, seed)]
+            return [pid for cat in ("restaurant", "cafe", "museum", "hotel") for pid in _place_ids(home.code, cat)]
         if param == "label":
             used = set(self.data.get("saved_places", {}))
             return [x for x in (*D.SAVED_LABELS, "favorite cafe", "dinner spot") if x not in used]

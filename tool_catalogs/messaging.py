@@ -10,7 +10,9 @@ that advances one minute per message sent, never from the wall clock.
 import random
 import re
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from functools import lru_cache
+from operator import itemgetter
+from typing import Annotated, Any, Callable
 
 from pydantic import Field
 from typing_extensions import TypedDict
@@ -18,6 +20,7 @@ from typing_extensions import TypedDict
 from magnet_graph.toolkit import Toolkit
 
 from . import _data_a as D
+from ._util import drawer, iso_day, stamp
 
 __all__ = ["Messaging"]
 
@@ -127,8 +130,16 @@ def _error(message: str) -> Any:
     return {"error": message}
 
 
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_QUARTERS = ("00", "15", "30", "45")
+_CONTACT_ID = itemgetter("contact_id")
+_START_2024 = datetime(2024, 1, 1).toordinal() * 1440 + 8 * 60  # 2024-01-01T08:00 as _util.stamp reads it
+
+
+@lru_cache(maxsize=4096)
 def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")
+    """``"Mei Chen"`` -> ``"mei.chen"`` (names repeat: cached)."""
+    return _NON_SLUG.sub(".", name.lower()).strip(".")
 
 
 class Messaging(Toolkit):
@@ -235,39 +246,44 @@ class Messaging(Toolkit):
     @classmethod
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
         """A random owner, 6-12 contacts and 5-10 received messages with realistic contents."""
-        first, last = rng.choice(D.FIRST_NAMES), rng.choice(D.LAST_NAMES)
-        domain = rng.choice(D.EMAIL_DOMAINS)
+        below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
+        first_names, last_names, domains, areas = D.FIRST_NAMES, D.LAST_NAMES, D.EMAIL_DOMAINS, D.AREA_CODES
+        first, last = first_names[below(len(first_names))], last_names[below(len(last_names))]
+        domain = domains[below(len(domains))]
         owner = {"name": f"{first} {last}", "email": f"{_slug(first)}.{_slug(last)}@{domain}",
-                 "phone": f"+1-{rng.choice(D.AREA_CODES)}-555-01{rng.randrange(100):02d}"}
-        start = datetime(2024, 1, 1, 8, 0) + timedelta(days=rng.randrange(730), minutes=rng.randrange(0, 600))
+                 "phone": f"+1-{areas[below(len(areas))]}-555-01{below(100):02d}"}
+        days = below(730)
+        start = _START_2024 + days * 1440 + below(600)  # a time as _util.stamp reads it
         contacts: dict[str, dict[str, Any]] = {}
         used = {owner["name"]}
-        for i in range(1, rng.randint(6, 12) + 1):
+        for i in range(1, 6 + below(7) + 1):
             name = owner["name"]
             while name in used:
-                name = f"{rng.choice(D.FIRST_NAMES)} {rng.choice(D.LAST_NAMES)}"
+                name = f"{first_names[below(len(first_names))]} {last_names[below(len(last_names))]}"
             used.add(name)
             cid = f"CT-{i:04d}"
-            phone = f"+1-{rng.choice(D.AREA_CODES)}-555-01{rng.randrange(100):02d}" if rng.random() < 0.85 else ""
-            contacts[cid] = {"contact_id": cid, "name": name, "email": f"{_slug(name)}@{rng.choice(D.EMAIL_DOMAINS)}",
-                             "phone": phone, "company": rng.choice(D.COMPANIES)}
+            phone = f"+1-{areas[below(len(areas))]}-555-01{below(100):02d}" if rng.random() < 0.85 else ""
+            contacts[cid] = {"contact_id": cid, "name": name, "email": f"{_slug(name)}@{domains[below(len(domains))]}",
+                             "phone": phone, "company": D.COMPANIES[below(len(D.COMPANIES))]}
         messages: dict[str, dict[str, Any]] = {}
-        count = rng.randint(5, 10)
-        times = sorted(start - timedelta(minutes=rng.randrange(5, 4 * 24 * 60)) for _ in range(count))
+        count = 5 + below(6)
+        times = sorted([start - (5 + below(4 * 24 * 60 - 5)) for _ in range(count)])
+        ids = sorted(contacts)
+        random_ = rng.random
         for i, when in enumerate(times, start=1):
-            c = contacts[rng.choice(sorted(contacts))]
-            values = _fill_values(rng, c["name"].split()[0], first, when)
+            c = contacts[ids[below(len(ids))]]
+            values = _fill_values(below, c["name"].split()[0], first, when // 1440)
             mid = f"MSG-{i:04d}"
-            if c["phone"] and rng.random() < 0.3:
-                body = rng.choice(D.SMS_TEMPLATES).format(**values)
+            sent_at = stamp(when)
+            if c["phone"] and random_() < 0.3:
+                body = D.SMS_TEMPLATES[below(len(D.SMS_TEMPLATES))].format(**values)
                 messages[mid] = _msg(mid, "sms", "inbox", c["contact_id"], c["name"], c["email"], c["phone"], owner["phone"], "", body,
-                                     when.strftime("%Y-%m-%dT%H:%M"), rng.random() < 0.5)
+                                     sent_at, random_() < 0.5)
             else:
-                subject, body = rng.choice(D.EMAIL_TEMPLATES)
+                subject, body = D.EMAIL_TEMPLATES[below(len(D.EMAIL_TEMPLATES))]
                 messages[mid] = _msg(mid, "email", "inbox", c["contact_id"], c["name"], c["email"], c["phone"], owner["email"],
-                                     subject.format(**values), body.format(**values), when.strftime("%Y-%m-%dT%H:%M"),
-                                     rng.random() < 0.5)
-        return {"owner": owner, "now": start.strftime("%Y-%m-%dT%H:%M"), "contacts": contacts, "messages": messages,
+                                     subject.format(**values), body.format(**values), sent_at, random_() < 0.5)
+        return {"owner": owner, "now": stamp(start), "contacts": contacts, "messages": messages,
                 "next_contact": len(contacts) + 1, "next_message": count + 1}
 
     # -- helpers ----------------------------------------------------------------------------
@@ -530,7 +546,9 @@ class Messaging(Toolkit):
     # -- values for the offline translator ------------------------------------------------
     def candidates(self, tool: str, param: str) -> list[Any]:
         """Existing contact and message ids, names and e-mails; fresh ones for new contacts."""
-        contacts = sorted(self.data["contacts"].values(), key=lambda c: c["contact_id"])
+        if param == "message_id":
+            return self._message_candidates(tool)
+        contacts = sorted(self.data["contacts"].values(), key=_CONTACT_ID)
         if param == "contact_id":
             if tool == "send_message":
                 return [c["contact_id"] for c in contacts if c["phone"]]
@@ -542,20 +560,22 @@ class Messaging(Toolkit):
             return [c["name"].split()[0] for c in contacts] + [c["name"] for c in contacts]
         if param in ("email", "to_email"):
             return [c["email"] for c in contacts]
-        if param == "message_id":
-            inbox = sorted((m for m in self.data["messages"].values() if m["mailbox"] == "inbox"),
-                           key=lambda m: (m["sent_at"], m["message_id"]), reverse=True)
-            if tool == "mark_as_read":
-                inbox.sort(key=lambda m: m["read"])  # unread first (stable: newest first within)
-            if tool == "reply_to_message" or tool == "mark_as_read":
-                return [m["message_id"] for m in inbox]
-            return [m["message_id"] for m in inbox] + sorted(
-                m["message_id"] for m in self.data["messages"].values() if m["mailbox"] != "inbox")
         if param == "attachment_name":
             return ["report.pdf", "notes.txt", "budget_2024.csv", "itinerary.pdf"]
         if tool in self.hints:  # one of ours: free text or numbers the translator makes up
             return []
         return super().candidates(tool, param)
+
+    def _message_candidates(self, tool: str) -> list[str]:
+        """Message ids: received ones newest first (unread first to mark as read), then sent ones."""
+        inbox = sorted((m for m in self.data["messages"].values() if m["mailbox"] == "inbox"),
+                       key=lambda m: (m["sent_at"], m["message_id"]), reverse=True)
+        if tool == "mark_as_read":
+            inbox.sort(key=lambda m: m["read"])  # unread first (stable: newest first within)
+        if tool == "reply_to_message" or tool == "mark_as_read":
+            return [m["message_id"] for m in inbox]
+        return [m["message_id"] for m in inbox] + sorted(
+            m["message_id"] for m in self.data["messages"].values() if m["mailbox"] != "inbox")
 
     def _fresh_people(self, k: int) -> list[dict[str, str]]:
         """``k`` people not in the address book, picked deterministically from the name pools."""
@@ -584,13 +604,15 @@ def _msg(message_id: str, channel: str, mailbox: str, contact_id: str, sender: s
             "attachment_name": attachment_name, "sent_at": sent_at, "in_reply_to": in_reply_to, "read": read}
 
 
-def _fill_values(rng: random.Random, sender_first: str, owner_first: str, when: datetime) -> dict[str, str]:
-    """Values for the placeholders of the message templates, drawn from ``rng``."""
-    later = when + timedelta(days=rng.randrange(2, 21))
+def _fill_values(below: Callable[[int], int], sender_first: str, owner_first: str, day: int) -> dict[str, str]:
+    """Values for the placeholders of the message templates, drawn with ``below`` (see
+    :func:`tool_catalogs._util.drawer`) for a message received on the day ``day`` (an ordinal)."""
+    later = day + 2 + below(19)
     return {
-        "first": sender_first, "me": owner_first, "day": rng.choice(D.WEEKDAYS[:5]),
-        "time": f"{rng.randrange(10, 19):02d}:{rng.choice(('00', '15', '30', '45'))}",
-        "date": later.strftime("%Y-%m-%d"), "city": rng.choice(D.CITIES)[0], "place": rng.choice(D.MEETING_SPOTS),
-        "amount": f"{rng.randrange(40, 2400)}.{rng.randrange(100):02d}", "project": rng.choice(D.PROJECTS),
-        "invoice": f"INV-{rng.randrange(1000, 9999)}", "order": f"ORD-{rng.randrange(10000, 99999)}",
+        "first": sender_first, "me": owner_first, "day": D.WEEKDAYS[below(5)],
+        "time": f"{10 + below(9):02d}:{_QUARTERS[below(4)]}",
+        "date": iso_day(later), "city": D.CITIES[below(len(D.CITIES))][0],
+        "place": D.MEETING_SPOTS[below(len(D.MEETING_SPOTS))],
+        "amount": f"{40 + below(2360)}.{below(100):02d}", "project": D.PROJECTS[below(len(D.PROJECTS))],
+        "invoice": f"INV-{1000 + below(8999)}", "order": f"ORD-{10000 + below(89999)}",
     }

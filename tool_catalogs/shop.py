@@ -12,7 +12,10 @@ from typing import Any, Literal, NotRequired, TypedDict
 
 from magnet_graph.toolkit import Toolkit
 
-from ._data_b import CARD_BRANDS, CARRIERS, COUPONS, HUBS, PRODUCTS, add_days, address, person, random_day, unit
+from ._data_b import (
+    CARD_BRANDS, CARRIERS, COUPONS, HUBS, PRODUCTS, add_days, address, day_ordinal, person, random_day, unit,
+)
+from ._util import drawer, iso_day, round_to, sample
 
 __all__ = ["Shop"]
 
@@ -20,6 +23,15 @@ RETURN_DAYS = 30
 FREE_SHIPPING_FROM = 35.0
 SHIPPING_FEE = 5.99
 ReturnReason = Literal["damaged", "wrong_item", "not_as_described", "no_longer_needed", "arrived_late"]
+
+
+# generate_state's pools
+_PRODUCT_ROWS = tuple(range(len(PRODUCTS)))
+_STOCKS = (1, 2, 3, 8, 15, 25, 40)
+_FIRST_COUPON_DAYS = (20, 45, 90)
+_COUPON_DAYS = (-10, 20, 45, 90)
+_QUANTITIES = (1, 1, 2)
+_CART_SIZES = (1, 1, 2, 3)
 
 
 # -- outputs --------------------------------------------------------------------------------
@@ -228,39 +240,46 @@ class Shop(Toolkit):
     @classmethod
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
         """12-18 products with varied prices and stock, 1-3 saved cards, coupons and past orders."""
+        below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
+        random_ = rng.random  # lo + (hi - lo) * random_() is rng.uniform(lo, hi)
         today = random_day(rng)
+        day0 = day_ordinal(today)  # add_days(today, n) is iso_day(day0 + n)
         products: dict[str, dict[str, Any]] = {}
-        for row in sorted(rng.sample(range(len(PRODUCTS)), rng.randint(12, 18))):
-            pid = f"P-{rng.randrange(1000, 10000)}"
+        for row in sorted(sample(rng, _PRODUCT_ROWS, 12 + below(7))):
+            pid = f"P-{1000 + below(9000)}"
             while pid in products:
-                pid = f"P-{rng.randrange(1000, 10000)}"
-            base = PRODUCTS[row][3] * rng.uniform(0.85, 1.15)
+                pid = f"P-{1000 + below(9000)}"
+            name, category, brand, base_usd, tags = PRODUCTS[row]
+            base = base_usd * (0.85 + (1.15 - 0.85) * random_())
             price = round(base) - 0.01 if base > 20 else round(base, 2)
-            stock = 0 if rng.random() < 0.1 else rng.choice((1, 2, 3, 8, 15, 25, 40))
-            products[pid] = _product(pid, PRODUCTS[row], price, stock, round(rng.uniform(3.4, 4.9), 1))
+            stock = 0 if random_() < 0.1 else _STOCKS[below(len(_STOCKS))]
+            products[pid] = {"product_id": pid, "name": name, "brand": brand, "category": category, "tags": tags,
+                             "price": price, "rating": round_to(3.4 + (4.9 - 3.4) * random_(), 1), "stock": stock}
         cards = {}
-        for _ in range(rng.randint(1, 3)):
-            last4 = f"{rng.randrange(10000):04d}"
-            cards[last4] = {"payment_card": last4, "brand": rng.choice(CARD_BRANDS)}
+        for _ in range(1 + below(3)):
+            last4 = f"{below(10000):04d}"
+            cards[last4] = {"payment_card": last4, "brand": CARD_BRANDS[below(len(CARD_BRANDS))]}
         coupons = {}
-        for k, (code, pct, minimum) in enumerate([COUPONS[0]] + rng.sample(COUPONS[1:], rng.randint(1, 3))):
-            expires = add_days(today, rng.choice((20, 45, 90) if k == 0 else (-10, 20, 45, 90)))  # one always works
-            coupons[code] = {"code": code, "percent": pct, "min_subtotal": minimum, "expires": expires}
-        addresses = sorted({address(rng) for _ in range(rng.randint(1, 2))})
+        for k, (code, pct, minimum) in enumerate([COUPONS[0]] + sample(rng, COUPONS[1:], 1 + below(3))):
+            shifts = _FIRST_COUPON_DAYS if k == 0 else _COUPON_DAYS  # the first one always works
+            coupons[code] = {"code": code, "percent": pct, "min_subtotal": minimum,
+                             "expires": iso_day(day0 + shifts[below(len(shifts))])}
+        addresses = sorted({address(rng) for _ in range(1 + below(2))})
         state = {"today": today, "customer": {"name": person(rng), "addresses": addresses}, "saved_cards": cards,
                  "products": products,
-                 "cart": {"cart_id": f"CART-{rng.randrange(1000, 10000)}", "items": {}, "coupon": ""},
-                 "coupons": coupons, "orders": {}, "returns": {}, "next_order": rng.randrange(1, 400), "next_return": 1}
+                 "cart": {"cart_id": f"CART-{1000 + below(9000)}", "items": {}, "coupon": ""},
+                 "coupons": coupons, "orders": {}, "returns": {}, "next_order": 1 + below(399), "next_return": 1}
         pids = list(products)
+        card_ids = list(cards)
         # a recent delivery (still returnable), one not shipped yet, and some of: an old one, one on its way
-        others = [("delivered", rng.randint(45, 90)), ("shipped", rng.randint(1, 3))]
-        history = [("delivered", rng.randint(5, 20)), ("processing", rng.randint(0, 1))]
-        history += rng.sample(others, rng.randint(0, 2))
+        others = [("delivered", 45 + below(46)), ("shipped", 1 + below(3))]
+        history = [("delivered", 5 + below(16)), ("processing", below(2))]
+        history += sample(rng, others, below(3))
         for status, age in sorted(history, key=lambda h: -h[1]):
-            items = [(pid, rng.choice((1, 1, 2))) for pid in rng.sample(pids, rng.randint(1, 3))]
-            _past_order(state, items, placed=add_days(today, -age), status=status, card=rng.choice(list(cards)))
+            items = [(pid, _QUANTITIES[below(3)]) for pid in sample(rng, pids, 1 + below(3))]
+            _past_order(state, items, placed=iso_day(day0 - age), status=status, card=card_ids[below(len(card_ids))])
         in_stock = [p for p, v in products.items() if v["stock"] >= 2]
-        for pid in rng.sample(in_stock, min(len(in_stock), rng.choice((1, 1, 2, 3)))):  # left in the cart last time
+        for pid in sample(rng, in_stock, min(len(in_stock), _CART_SIZES[below(4)])):  # left in the cart last time
             state["cart"]["items"][pid] = 1
         return state
 
@@ -313,17 +332,17 @@ class Shop(Toolkit):
         for pid, qty in self.data["cart"]["items"].items():
             p = products[pid]
             out.append({"product_id": pid, "name": p["name"], "quantity": qty, "unit_price": p["price"],
-                        "line_total": round(p["price"] * qty, 2)})
+                        "line_total": round_to(p["price"] * qty, 2)})
         return out
 
     def _totals(self, lines: list[CartLine]) -> tuple[float, int, float, float, float]:
         """subtotal, percent off, discount, shipping, total of the cart lines with the cart's coupon."""
-        subtotal = round(sum(line["line_total"] for line in lines), 2)
+        subtotal = round_to(sum(line["line_total"] for line in lines), 2)
         coupon = self.data["coupons"].get(self.data["cart"]["coupon"])
         pct = coupon["percent"] if coupon and subtotal >= coupon["min_subtotal"] else 0
-        discount = round(subtotal * pct / 100, 2)
+        discount = round_to(subtotal * pct / 100, 2)
         shipping = 0.0 if not lines or subtotal - discount >= FREE_SHIPPING_FROM else SHIPPING_FEE
-        return subtotal, pct, discount, shipping, round(subtotal - discount + shipping, 2)
+        return subtotal, pct, discount, shipping, round_to(subtotal - discount + shipping, 2)
 
     def _order(self, order_id: str) -> dict[str, Any] | str:
         o = self.data["orders"].get(order_id)
@@ -456,7 +475,7 @@ class Shop(Toolkit):
         lines = self._lines()
         if not lines:
             return {"error": "The cart is empty: add products before applying a coupon."}
-        subtotal = round(sum(line["line_total"] for line in lines), 2)
+        subtotal = round_to(sum(line["line_total"] for line in lines), 2)
         if subtotal < c["min_subtotal"]:
             return {"error": f"Coupon {c['code']} needs a subtotal of at least {c['min_subtotal']:.2f} USD; "
                              f"the cart is at {subtotal:.2f} USD."}
@@ -631,26 +650,28 @@ def _tracking(order_id: str, day: str) -> str:
 
 def _past_order(state: dict[str, Any], items: list[tuple[str, int]], *, placed: str, status: str, card: str) -> None:
     """Add an order placed before today (delivered or shipped) to ``state``."""
+    products = state["products"]
     lines = []
     for pid, qty in items:
-        p = state["products"][pid]
+        p = products[pid]
         lines.append({"product_id": pid, "name": p["name"], "quantity": qty, "unit_price": p["price"],
-                      "line_total": round(p["price"] * qty, 2)})
-    subtotal = round(sum(x["line_total"] for x in lines), 2)
+                      "line_total": round_to(p["price"] * qty, 2)})
+    subtotal = round_to(sum(x["line_total"] for x in lines), 2)
     shipping = 0.0 if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
     oid = f"ORD-{state['next_order']:04d}"
     state["next_order"] += 1
+    today = state["today"]
     eta = add_days(placed, 3 + int(unit("eta", oid) * 4))
     if status == "delivered":  # delivered by yesterday at the latest
-        eta = min(eta, add_days(state["today"], -1))
-    elif eta <= state["today"]:  # still on its way
-        eta = add_days(state["today"], 1)
+        eta = min(eta, add_days(today, -1))
+    elif eta <= today:  # still on its way
+        eta = add_days(today, 1)
     if status == "processing":  # not shipped yet: its stock is already set aside
         for pid, qty in items:
-            state["products"][pid]["stock"] = max(state["products"][pid]["stock"], qty) - qty
+            products[pid]["stock"] = max(products[pid]["stock"], qty) - qty
     state["orders"][oid] = {
         "order_id": oid, "placed_date": placed, "status": status, "items": lines, "subtotal": subtotal,
-        "discount": 0.0, "discount_percent": 0, "shipping": shipping, "total": round(subtotal + shipping, 2),
+        "discount": 0.0, "discount_percent": 0, "shipping": shipping, "total": round_to(subtotal + shipping, 2),
         "currency": "USD", "shipping_address": state["customer"]["addresses"][0], "payment_card": card,
         "carrier": CARRIERS[int(unit("carrier", oid, placed) * len(CARRIERS))],
         "tracking_number": _tracking(oid, placed),

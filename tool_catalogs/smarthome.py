@@ -16,6 +16,7 @@ from pydantic import Field
 from magnet_graph.toolkit import Toolkit
 
 from ._data_b import DEVICES, HOME_NAMES, SCENE_NAMES, unit
+from ._util import adopt, drawer, round_to, sample
 
 __all__ = ["SmartHome"]
 
@@ -24,6 +25,19 @@ MAX_PIN_TRIES = 3
 _HOURS = {"light": (2, 6), "plug": (0.3, 3), "thermostat": (24, 24), "lock": (24, 24), "fan": (3, 8),
           "tv": (2, 5), "speaker": (6, 24), "camera": (24, 24)}
 
+
+# candidates(): the device types a device_id of these tools must have
+_DEVICE_TYPES_OF_TOOL = {"set_thermostat": ("thermostat",), "lock_door": ("lock",), "unlock_door": ("lock",),
+                         "set_brightness": ("light",)}
+
+# generate_state's pools
+_DEVICE_ROWS = tuple(range(len(DEVICES)))
+_ROWS_OF_TYPE = {kind: [i for i, dev in enumerate(DEVICES) if dev[0] == kind] for kind in ("light", "thermostat", "lock")}
+_ON_OFF = ("on", "off")
+_MOSTLY_OFF = ("on", "off", "off")
+_BRIGHTNESS = (20, 40, 60, 80, 100)
+_TARGETS = (18.0, 19.5, 20.0, 21.0, 22.0, 23.5)
+_CURRENCIES = ("USD", "USD", "EUR", "GBP")
 
 DeviceId = Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z0-9_]+$")]
 SwitchableId = Annotated[str, Field(pattern=r"^(light|plug|fan|tv|speaker|thermostat|camera)\.[a-z0-9_]+$")]
@@ -229,51 +243,55 @@ class SmartHome(Toolkit):
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
         """6-12 devices in varied rooms and states (at least a light, a thermostat and a lock),
         a door PIN, a tariff and 1-2 scenes."""
-        rows = sorted(rng.sample(range(len(DEVICES)), rng.randint(6, 12)))
+        below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
+        random_ = rng.random  # lo + (hi - lo) * random_() is rng.uniform(lo, hi)
+        rows = sorted(sample(rng, _DEVICE_ROWS, 6 + below(7)))
         for kind in ("light", "thermostat", "lock"):  # every home has one of each
             if not any(DEVICES[i][0] == kind for i in rows):
-                rows.append(rng.choice([i for i, dev in enumerate(DEVICES) if dev[0] == kind]))
+                rows.append(rng.choice(_ROWS_OF_TYPE[kind]))
         rows.sort()
         devices = {}
         for i in rows:
             dev = _device(DEVICES[i])
-            if dev["type"] == "light":
-                dev["power"] = rng.choice(("on", "off"))
-                dev["brightness"] = rng.choice((20, 40, 60, 80, 100))
-            elif dev["type"] == "thermostat":
-                dev["target_temperature"] = rng.choice((18.0, 19.5, 20.0, 21.0, 22.0, 23.5))
-                dev["current_temperature"] = round(dev["target_temperature"] + rng.uniform(-2.5, 2.5), 1)
-            elif dev["type"] == "lock":
-                dev["locked"] = rng.random() < 0.8
-                dev["battery"] = rng.randint(8, 100)
-            elif "power" in dev and dev["type"] != "camera":
-                dev["power"] = rng.choice(("on", "off", "off"))
+            kind = dev["type"]
+            if kind == "light":
+                dev["power"] = _ON_OFF[below(2)]
+                dev["brightness"] = _BRIGHTNESS[below(5)]
+            elif kind == "thermostat":
+                dev["target_temperature"] = _TARGETS[below(6)]
+                dev["current_temperature"] = round_to(dev["target_temperature"] + (-2.5 + 5.0 * random_()), 1)
+            elif kind == "lock":
+                dev["locked"] = random_() < 0.8
+                dev["battery"] = 8 + below(93)
+            elif "power" in dev and kind != "camera":
+                dev["power"] = _MOSTLY_OFF[below(3)]
             devices[dev["device_id"]] = dev
-        if rng.random() < 0.15:
+        if random_() < 0.15:
             rng.choice([d for d in devices.values() if d["type"] not in ("lock", "thermostat")])["online"] = False
-        currency = rng.choice(("USD", "USD", "EUR", "GBP"))
-        state = {"home": rng.choice(HOME_NAMES), "tariff_per_kwh": round(rng.uniform(0.12, 0.38), 2),
-                 "currency": currency, "door_pin": f"{rng.randrange(10000):04d}", "devices": devices,
-                 "scenes": {}, "next_scene": rng.randrange(1, 30)}
-        tk = cls(state)
+        currency = _CURRENCIES[below(4)]
+        state = {"home": HOME_NAMES[below(len(HOME_NAMES))],
+                 "tariff_per_kwh": round_to(0.12 + (0.38 - 0.12) * random_(), 2),
+                 "currency": currency, "door_pin": f"{below(10000):04d}", "devices": devices,
+                 "scenes": {}, "next_scene": 1 + below(29)}
+        tk = adopt(cls, state)
         ids = list(devices)
-        for name in rng.sample(SCENE_NAMES, rng.randint(1, 2)):
-            tk.create_scene(name, rng.sample(ids, rng.randint(2, min(4, len(ids)))))
+        for name in sample(rng, SCENE_NAMES, 1 + below(2)):
+            tk.create_scene(name, sample(rng, ids, 2 + below(min(4, len(ids)) - 1)))
         return tk.data
 
     def candidates(self, tool: str, param: str) -> list[Any]:
         """Device ids of the right type (online), scene ids, the door PIN and sensible settings."""
         d = self.data
-        online = [v for v in d["devices"].values() if v["online"]]
         if param == "device_id":
-            want = {"set_thermostat": ("thermostat",), "lock_door": ("lock",), "unlock_door": ("lock",),
-                    "set_brightness": ("light",)}.get(tool)
             if tool in ("turn_on", "turn_off"):
-                return [v["device_id"] for v in online if v["type"] not in ("lock", "camera")]
+                return [v["device_id"] for v in d["devices"].values()
+                        if v["online"] and v["type"] not in ("lock", "camera")]
+            want = _DEVICE_TYPES_OF_TOOL.get(tool)
             if want:
-                return [v["device_id"] for v in online if v["type"] in want]
+                return [v["device_id"] for v in d["devices"].values() if v["online"] and v["type"] in want]
             return list(d["devices"])
         if param == "device_ids":
+            online = [v for v in d["devices"].values() if v["online"]]
             by_room: dict[str, list[str]] = {}
             for v in online:
                 by_room.setdefault(v["room"], []).append(v["device_id"])

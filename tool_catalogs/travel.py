@@ -17,8 +17,9 @@ from magnet_graph.toolkit import Toolkit
 
 from ._data_b import (
     AIRLINES, AMENITIES, CARD_BRANDS, CITIES, CITY_ALIASES, HOTEL_ADJ, HOTEL_NOUN, HOTEL_PATTERNS,
-    TRAVEL_AGENCIES, add_days, convert, day_error, fmt, money, parse_day, person, random_day, unit,
+    TRAVEL_AGENCIES, add_days, convert, day_error, day_ordinal, fmt, money, parse_day, person, random_day, unit,
 )
+from ._util import adopt, drawer, iso_day, round_to
 
 __all__ = ["Travel"]
 
@@ -112,6 +113,11 @@ _ROUTES, _FLIGHTS = _build_schedule()
 _HOTELS_BY_CITY, _HOTELS = _build_hotels()
 _CODE_CITY = {v[0]: k for k, v in CITIES.items()}
 _CITY_LOWER = {k.lower(): k for k in CITIES}
+_CITY_NAMES = tuple(CITIES)
+# city -> the cities with direct flights from it, in CITIES order
+_REACHABLE = {home: [c for c in CITIES if _ROUTES.get((CITIES[home][0], CITIES[c][0]))] for home in CITIES}
+_CREDIT_LIMITS = (2500.0, 5000.0, 8000.0, 15000.0)
+_CLASSES_DRAWN = ("economy", "economy", "business")
 
 
 def _hhmm(minutes: int) -> str:
@@ -119,8 +125,12 @@ def _hhmm(minutes: int) -> str:
     return f"{m // 60:02d}:{m % 60:02d}" + (f" (+{day})" if day else "")
 
 
+# flight number -> (departure, arrival) as the flight search shows them
+_TIMES = {f.number: (_hhmm(f.departure), _hhmm(f.departure + f.duration)) for f in _FLIGHTS.values()}
+
+
 def _price(amount_usd: float, currency: str) -> float:
-    return round(convert(amount_usd, "USD", currency), 0 if currency == "JPY" else 2)
+    return round_to(convert(amount_usd, "USD", currency), 0 if currency == "JPY" else 2)
 
 
 # -- outputs --------------------------------------------------------------------------------
@@ -388,33 +398,40 @@ class Travel(Toolkit):
     @classmethod
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
         """A traveller profile: home city, 1-3 travellers and cards, 1-3 upcoming bookings (the first a flight)."""
+        below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
+        random_ = rng.random
         today = random_day(rng)
-        home = rng.choice(list(CITIES))
-        travelers = sorted({person(rng) for _ in range(rng.randint(1, 3))})
+        home = _CITY_NAMES[below(len(_CITY_NAMES))]
+        travelers = sorted({person(rng) for _ in range(1 + below(3))})
         cards = {}
-        for _ in range(rng.randint(1, 3)):
-            last4 = f"{rng.randrange(10000):04d}"
-            currency = "USD" if CITIES[home][3] == "USD" or rng.random() < 0.5 else CITIES[home][3]
-            limit = 600.0 if rng.random() < 0.1 else rng.choice((2500.0, 5000.0, 8000.0, 15000.0))
-            cards[f"CARD-{last4}"] = {"card_id": f"CARD-{last4}", "brand": rng.choice(CARD_BRANDS), "last4": last4,
-                                      "holder": travelers[0], "available_credit": convert(limit, "USD", currency),
-                                      "currency": currency}
-        state = {"today": today, "agency": rng.choice(TRAVEL_AGENCIES), "home_city": home,
-                 "pricing_seed": rng.randrange(1_000_000), "travelers": travelers, "cards": cards,
+        for _ in range(1 + below(3)):
+            last4 = f"{below(10000):04d}"
+            currency = "USD" if CITIES[home][3] == "USD" or random_() < 0.5 else CITIES[home][3]
+            limit = 600.0 if random_() < 0.1 else _CREDIT_LIMITS[below(4)]
+            cards[f"CARD-{last4}"] = {"card_id": f"CARD-{last4}", "brand": CARD_BRANDS[below(len(CARD_BRANDS))],
+                                      "last4": last4, "holder": travelers[0],
+                                      "available_credit": convert(limit, "USD", currency), "currency": currency}
+        state = {"today": today, "agency": TRAVEL_AGENCIES[below(len(TRAVEL_AGENCIES))], "home_city": home,
+                 "pricing_seed": below(1_000_000), "travelers": travelers, "cards": cards,
                  "bookings": {}, "next_booking": 1, "next_invoice": 1}
-        tk = cls(state)
+        tk = adopt(cls, state)
         card_ids = sorted(cards, key=lambda c: -convert(cards[c]["available_credit"], cards[c]["currency"], "USD"))
-        reachable = [c for c in CITIES if _ROUTES.get((CITIES[home][0], CITIES[c][0]))]
-        for k in range(rng.randint(1, 3)):  # the first one is always a flight
-            dest = rng.choice(reachable)
-            day = add_days(today, rng.randint(4, 60))
-            if k == 0 or rng.random() < 0.5:
-                options = tk._flights(CITIES[home][0], CITIES[dest][0], day)
-                tk.book_flight(rng.choice(options)["flight_id"], rng.choice(("economy", "economy", "business")),
-                               rng.choice(travelers), card_ids[0])
+        origin = CITIES[home][0]
+        reachable = _REACHABLE[home]
+        day0 = day_ordinal(today)  # add_days(today, n) is iso_day(day0 + n)
+        for k in range(1 + below(3)):  # the first one is always a flight
+            dest = reachable[below(len(reachable))]
+            day = iso_day(day0 + 4 + below(57))
+            if k == 0 or random_() < 0.5:
+                # the flight search lists the route's flights in this order (see _flights)
+                route = _ROUTES[(origin, CITIES[dest][0])]
+                flight = route[below(len(route))]
+                tk.book_flight(f"{flight.number}-{day.replace('-', '')}", _CLASSES_DRAWN[below(3)],
+                               travelers[below(len(travelers))], card_ids[0])
             else:
-                tk.book_hotel(rng.choice(_HOTELS_BY_CITY[dest]).hotel_id, day, rng.randint(1, 5),
-                              rng.choice(travelers), card_ids[0])
+                hotels = _HOTELS_BY_CITY[dest]
+                tk.book_hotel(hotels[below(len(hotels))].hotel_id, day, 1 + below(5),
+                              travelers[below(len(travelers))], card_ids[0])
         return tk.data
 
     def candidates(self, tool: str, param: str) -> list[Any]:
@@ -459,14 +476,15 @@ class Travel(Toolkit):
         out: list[FlightOption] = []
         currency = CITIES[_CODE_CITY[origin]][3]
         compact = day.replace("-", "")
+        seed = self.data["pricing_seed"]
         for f in _ROUTES[(origin, destination)]:
             fid = f"{f.number}-{compact}"
-            factor = 0.8 + 0.6 * unit(self.data["pricing_seed"], f.number, day)
-            arrival = f.departure + f.duration
+            factor = 0.8 + 0.6 * unit(seed, f.number, day)
+            departure, arrival = _TIMES[f.number]
             out.append({
                 "flight_id": fid, "airline": f.airline, "origin_airport_code": origin,
-                "destination_airport_code": destination, "date": day, "departure_time": _hhmm(f.departure),
-                "arrival_time": _hhmm(arrival), "duration_minutes": f.duration,
+                "destination_airport_code": destination, "date": day, "departure_time": departure,
+                "arrival_time": arrival, "duration_minutes": f.duration,
                 "price": _price(f.base_usd * factor, currency), "currency": currency,
                 "seats_left": self._seats_left(fid, f, "economy"),
             })
@@ -483,8 +501,16 @@ class Travel(Toolkit):
 
     def _seats_left(self, flight_id: str, f: _Flight, travel_class: str) -> int:
         r = unit("seats", flight_id, travel_class)
-        base = {"economy": int(r * 16), "premium_economy": 2 + int(r * 5), "business": 1 + int(r * 6),
-                "first": (1 + int(r * 3)) if f.km > 2500 else 0}[travel_class]
+        if travel_class == "economy":
+            base = int(r * 16)
+        elif travel_class == "premium_economy":
+            base = 2 + int(r * 5)
+        elif travel_class == "business":
+            base = 1 + int(r * 6)
+        elif travel_class == "first":
+            base = (1 + int(r * 3)) if f.km > 2500 else 0
+        else:
+            raise KeyError(travel_class)
         taken = sum(1 for b in self.data["bookings"].values() if b["status"] == "confirmed"
                     and b.get("flight_id") == flight_id and b["travel_class"] == travel_class)
         return max(0, base - taken)
@@ -777,7 +803,7 @@ class Travel(Toolkit):
         taken = sum(1 for b in self.data["bookings"].values() if b["status"] == "confirmed"
                     and b.get("hotel_id") == h.hotel_id and b["check_in_date"] == day)
         return {"hotel_id": h.hotel_id, "name": h.name, "stars": h.stars, "nightly_rate": rate,
-                "total_price": round(rate * nights, 0 if currency == "JPY" else 2), "currency": currency,
+                "total_price": round_to(rate * nights, 0 if currency == "JPY" else 2), "currency": currency,
                 "rooms_left": max(0, int(unit("rooms", h.hotel_id, day) * 9) - taken),
                 "amenities": list(h.amenities), "distance_to_center_km": h.distance_km}
 

@@ -1,12 +1,14 @@
 """Natural phrasing for the offline backend: user requests, references, assistant replies.
 
-* :func:`clean_description` turns a tool's description into a short action phrase.
+* :func:`clean_description` turns a tool's description into a short action phrase
+  (defined in :mod:`.wording`, with the other helpers this module shares with :mod:`.summary`).
 * :func:`request_for_call` writes one clause asking for one call (hints first, else the
   action phrase with the stated values and references woven in);
   :func:`compose_request` joins clauses into one user message.
 * :func:`reference_phrase` and :func:`implicit_clause` refer to earlier outputs and to
   nested calls without naming anything.
-* :func:`summary_text`, :func:`missing_function_text`, :func:`ask_parameter_text` are the
+* :func:`summary_text` (defined in :mod:`.summary`, re-exported here),
+  :func:`missing_function_text`, :func:`ask_parameter_text` are the
   assistant's turn-ending texts; :func:`tool_available_text` and
   :func:`give_parameter_text` the user's follow-ups after a miss turn.
 
@@ -20,13 +22,17 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import AbstractSet, Any, Mapping, Sequence
 
 from ..types import Tool
 from . import vocab as W
-from .values import format_number, format_value, humanize_param, join_words, param_label, param_tokens, value_kind
+from .summary import summary_text
+from .values import format_value, humanize_param, join_words, param_label, param_tokens, string_kind, string_text
+from .values import value_kind
+from .wording import PREPOSITIONS, action_phrase, cap, clean_description, is_identifier, pick, scrub, short_phrase
+from .wording import text_kind_of
 
 __all__ = [
     "clean_description",
@@ -43,117 +49,10 @@ __all__ = [
 ]
 
 
-def _pick(rng: random.Random, pool: Sequence[str]) -> str:
-    return pool[int(rng.random() * len(pool))]
-
-
-def is_identifier(name: str) -> bool:
-    """True when ``name`` reads as a code identifier (``_``, a digit, or an inner capital)."""
-    return "_" in name or any(c.isdigit() for c in name) or re.search(r"[a-z][A-Z]", name) is not None
-
-
-# ------------------------------------------------------------------------------------------
-# descriptions -> action phrases
-# ------------------------------------------------------------------------------------------
-_PARENS = re.compile(r"\s*\([^()]*\)")
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?](?=\s|$)|\n|:\s|;\s")
-_LEAD_INS = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^tool description:\s*",
-        r"^(?:this|the) (?:tool|function|method|endpoint|api|operation|action|command|service)\s+"
-        r"(?:is used to|can be used to|is able to|is designed to|should be used to|is for|will|lets (?:you|users)|"
-        r"allows (?:you|users|the user|a user) to|helps (?:you |users )?(?:to )?|enables (?:you|users) to|"
-        r"is responsible for|can|may)?\s*",
-        r"^(?:a |an )?(?:tool|function|method|endpoint|api|helper|utility|operation)\s+(?:to|that|for|which)\s+",
-        r"^(?:use this (?:tool |function |endpoint )?to|used to|allows (?:you|users) to|lets (?:you|users)|"
-        r"helps (?:you )?(?:to )?|enables (?:you|users) to)\s+",
-        r"^(?:please\s+)",
-    )
-)
-_IDENT_TOKEN = re.compile(r"`?\b([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+|[a-z]+[A-Z][A-Za-z0-9]*)\b`?")
-_ARTICLES = frozenset({"a", "an", "the", "any", "information", "details", "current", "data"})
-_IRREGULAR = {"does": "do", "goes": "go", "has": "have", "is": "be", "returns": "get", "return": "get",
-              "gives": "give", "echoes": "echo"}
-_NOT_VERBS_S = frozenset({"status", "details", "news", "series", "analysis", "settings", "this", "is", "ids"})
-_LIKE_TAIL = re.compile(r",? like `?[\w -]+`?$")
-_CUT_WORDS = re.compile(r",? (?:which|that|so that|in order to|if|when|where|because) ")
-
-
-def _base_verb(word: str) -> str:
-    """Third-person verb to base form (``Displays`` -> ``display``); other words unchanged."""
-    low = word.lower()
-    if low in _IRREGULAR:
-        return _IRREGULAR[low]
-    if low in _NOT_VERBS_S or len(low) <= 3 or not low.endswith("s") or low.endswith(("ss", "us", "is")):
-        return low if word[1:].islower() or len(word) == 1 else word
-    if low.endswith("ies"):
-        return low[:-3] + "y"
-    if low.endswith(("sses", "shes", "ches", "xes", "zes")):
-        return low[:-2]
-    return low[:-1]
-
-
-def _scrub(text: str, tool_name: str = "") -> str:
-    """Identifiers written as words (``access_token`` -> ``access token``)."""
-    text = _IDENT_TOKEN.sub(lambda m: humanize_param(m.group(1)), text)
-    if tool_name and is_identifier(tool_name):
-        text = re.sub(re.escape(tool_name), humanize_param(tool_name), text, flags=re.IGNORECASE)
-    return text.replace("`", "")
-
-
-@lru_cache(maxsize=4096)
-def _clean(name: str, description: str) -> str:
-    desc = description or ""
-    if "Tool description:" in desc:
-        desc = desc.split("Tool description:", 1)[1]
-    desc = _PARENS.sub("", desc).strip()
-    m = _SENTENCE_END.search(desc)
-    first = (desc[: m.start()] if m else desc).strip()
-    for rx in _LEAD_INS:
-        first = rx.sub("", first, count=1)
-    first = _LIKE_TAIL.sub("", " ".join(first.split())).strip(" .,;:-")
-    if not first:
-        return _scrub(" ".join(param_tokens(name)), name) or "do that"
-    words = first.split(" ")
-    if len(words) > 12:
-        cut = _CUT_WORDS.search(first, len(" ".join(words[:4])))
-        if cut:
-            first = first[: cut.start()].strip(" ,")
-            words = first.split(" ")
-    head = words[0]
-    base = _base_verb(head)
-    if base == "get" and head.lower().startswith("return") and len(words) > 1 and words[1].lower() in ("whether", "if"):
-        base = "check"
-    if head.lower() in _ARTICLES:
-        words = ["get", head.lower()] + words[1:]
-    elif head.lower() == "list" and len(words) > 1 and words[1].lower() == "of":
-        words = ["get", "the", "list"] + words[1:]
-    else:
-        words[0] = base if not (head.isupper() and len(head) > 1) else head
-    phrase = " ".join(words)
-    return _scrub(phrase, name)
-
-
-def clean_description(tool: Tool) -> str:
-    """The tool's description as a short imperative action phrase (no final period).
-
-    BFCL's boilerplate before ``Tool description:`` is dropped, only the first sentence is
-    kept, lead-ins like "This tool allows you to" are removed and a third-person verb is
-    put in base form; identifiers are written as words.  Cached per tool name and text.
-
-    >>> clean_description(Tool(name="cat", description="This tool belongs to the Gorilla file system. "
-    ...     "Tool description: Display the contents of a file of any extension."))
-    'display the contents of a file of any extension'
-    """
-    return _clean(tool.name, tool.description)
-
-
 # ------------------------------------------------------------------------------------------
 # per-tool data for requests
 # ------------------------------------------------------------------------------------------
 _SUFFIX_TOKENS = frozenset({"id", "ids", "name", "names", "number", "no", "num", "code", "key", "ref", "str", "value"})
-_PREPOSITIONS = frozenset({"to", "for", "from", "of", "in", "on", "by", "with", "at"})
 _SYNONYMS = {"dir": ("directory", "folder"), "folder": ("folder", "directory"), "directory": ("directory", "folder"),
              "symbol": ("symbol", "stock"), "xact": ("transaction",), "msg": ("message",)}
 _MODIFIERS = frozenset({"min", "max", "minimum", "maximum", "start", "end", "new", "old", "first", "second",
@@ -177,6 +76,15 @@ class _Param:
     nouns: tuple[str, ...]  # words in the action phrase that stand for it ("booking")
     kind: str
     schema: Mapping[str, Any]
+    text_kind: str | None  # how format_value writes a string value of it (values.string_kind); None: as it is
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """A hint's text once its referenced placeholders are prepared (see :func:`_hint_form`)."""
+
+    text: str
+    parts: tuple[str, ...] | None  # literal, placeholder, literal, ...; None if a placeholder is quoted
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +92,10 @@ class _Hint:
     text: str  # scrubbed, without polite lead-ins ("could you ...") or a trailing "please"
     holes: frozenset[str]  # its placeholders
     literal_start: bool  # it starts with words, not with a placeholder
+    ordered: tuple[str, ...] = ()  # the placeholders, sorted
+    # the text prepared per tuple of placeholders given by reference (None: cannot be said);
+    # at most one entry per subset of the placeholders
+    forms: dict[tuple[str, ...], _Form | None] = field(default_factory=dict, compare=False)
 
 
 def _hint(text: str, holes: frozenset[str]) -> _Hint:
@@ -191,7 +103,7 @@ def _hint(text: str, holes: frozenset[str]) -> _Hint:
     literal_start = not text.startswith("{")
     if literal_start:
         text = _HINT_LEADS.sub("", text)
-    return _Hint(_TRAILING_PLEASE.sub("", text), holes, literal_start)
+    return _Hint(_TRAILING_PLEASE.sub("", text), holes, literal_start, tuple(sorted(holes)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,13 +120,13 @@ def _label(name: str, schema: Mapping[str, Any]) -> str:
     if len(name) <= 2 and isinstance(desc, str) and desc.strip():
         first = re.split(r"[.;(]", desc.strip(), maxsplit=1)[0].strip().lower()
         if 0 < len(first.split()) <= 5:
-            return _scrub(first)
+            return scrub(first)
     return human
 
 
 def _nouns(name: str) -> tuple[str, ...]:
     toks = list(param_tokens(name))
-    if any(t in _PREPOSITIONS for t in toks):  # travel_from, username_to_follow: no noun to replace
+    if any(t in PREPOSITIONS for t in toks):  # travel_from, username_to_follow: no noun to replace
         return ()
     label = [t for t in toks if not t.isdigit()]
     while len(toks) > 1 and toks[-1] in _SUFFIX_TOKENS or (toks and toks[-1].isdigit()):
@@ -235,17 +147,53 @@ def _nouns(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+_NOUN_ARTICLES = ("a", "an", "the", "one", "some")
+_NOUN_ADJECTIVES = ("specified", "given", "provided", "specific", "particular", "certain", "existing", "new", "target",
+                    "selected")
+_NOUN_LEADS = frozenset(_NOUN_ARTICLES + _NOUN_ADJECTIVES)
+_LAST_WORD = re.compile(r"[a-z]+$")
+
+
 @lru_cache(maxsize=4096)
 def _noun_pattern(noun: str) -> re.Pattern[str]:
     """The noun phrase of ``noun`` in an action phrase ("the given booking"); compiled on first use."""
     return re.compile(
-        r"\b(?P<art>(?:a|an|the|one|some)\s+)?(?P<adj>(?:(?:specified|given|provided|specific|particular|"
-        r"certain|existing|new|target|selected)\s+)*)(?P<noun>" + re.escape(noun) + r")(?:s|es)?\b(?!-| or | and |/)",
+        r"\b(?P<art>(?:" + "|".join(_NOUN_ARTICLES) + r")\s+)?(?P<adj>(?:(?:" + "|".join(_NOUN_ADJECTIVES)
+        + r")\s+)*)(?P<noun>" + re.escape(noun) + r")(?:s|es)?\b(?!-| or | and |/)",
         re.IGNORECASE,
     )
 
 
+def _match_starts(low: str, noun: str) -> list[int]:
+    """Every position where :func:`_noun_pattern` could match in an ASCII action phrase
+    (``low``, lower-cased; ``noun`` too), ascending; empty when the noun is absent.
+
+    A match is the noun after articles/adjectives separated by spaces: it starts at an
+    occurrence of the noun or at one of those words right before it.  Trying only these
+    positions avoids the slow case-insensitive attempts at every other one.
+    """
+    starts = []
+    at = low.find(noun)
+    while at != -1:
+        starts.append(at)
+        start = at
+        while True:  # back over "the given " before the noun
+            end = start
+            while end and low[end - 1].isspace():
+                end -= 1
+            if end == start:
+                break
+            word = _LAST_WORD.search(low, max(0, end - 16), end)  # lead words are shorter
+            if word is None or word.group() not in _NOUN_LEADS:
+                break
+            start = word.start()
+            starts.append(start)
+        at = low.find(noun, at + 1)
+    return starts if len(starts) <= 1 else sorted(set(starts))
+
+
 _INFO_CACHE: dict[tuple[Any, ...], _Info] = {}
+_INFO_BY_TOOL: dict[int, tuple[Tool, _Info]] = {}  # id(tool) -> (tool, info); the entry keeps the tool alive
 
 
 def _build_info(tool: Tool, pkey: tuple[str, ...]) -> _Info:
@@ -263,15 +211,16 @@ def _build_info(tool: Tool, pkey: tuple[str, ...]) -> _Info:
             nouns=nouns,
             kind=value_kind(p, typ, str(schema.get("format") or ""), desc if isinstance(desc, str) else ""),
             schema=schema,
+            text_kind=text_kind_of(string_kind(schema, name=p)),
         )
     prepared = []
     for h in hints:
         holes = _PH.findall(h)
         text = _PH.sub(lambda m: "\x00" + str(holes.index(m.group(1))) + "\x01", h)  # protect placeholders
-        text = _scrub(text, name)
+        text = scrub(text, name)
         text = re.sub(r"\x00(\d+)\x01", lambda m: "{" + holes[int(m.group(1))] + "}", text)
         prepared.append(_hint(text, frozenset(holes)))
-    action = _clean(name, description)
+    action = action_phrase(name, description)
     return _Info(action=action, actions=_action_variants(name, description, action), params=params, hints=tuple(prepared))
 
 
@@ -288,7 +237,7 @@ _COMMON_VERBS = frozenset({
 def _action_variants(name: str, description: str, action: str) -> tuple[str, ...]:
     """Other ways to say the action: cut short at a natural boundary, or the tool name in words."""
     out = [action]
-    short = _short_cached(name, description, 5)
+    short = short_phrase(name, description, 5)
     if short != action and len(short.split()) >= 2:
         out.append(short)
     words = " ".join(param_tokens(name))
@@ -298,7 +247,19 @@ def _action_variants(name: str, description: str, action: str) -> tuple[str, ...
 
 
 def _info(tool: Tool) -> _Info:
-    """Per-tool phrasing data, cached by the tool's name, texts and parameter names."""
+    """Per-tool phrasing data, cached by the tool's name, texts and parameter names (and,
+    for the same tool object, by identity: tools are frozen)."""
+    hit = _INFO_BY_TOOL.get(id(tool))
+    if hit is not None and hit[0] is tool:
+        return hit[1]
+    if len(_INFO_BY_TOOL) >= 4096:
+        _INFO_BY_TOOL.clear()
+    info = _info_by_content(tool)
+    _INFO_BY_TOOL[id(tool)] = (tool, info)
+    return info
+
+
+def _info_by_content(tool: Tool) -> _Info:
     pkey = tuple(tool.properties)
     key = (tool.name, tool.description, tool.hints, pkey)
     info = _INFO_CACHE.get(key)
@@ -326,16 +287,20 @@ def _label_variant(label: str, rng: random.Random) -> str:
 
 
 def _bool_text(label: str, value: bool, rng: random.Random) -> str:
-    return _pick(rng, W.BOOL_ON if value else W.BOOL_OFF).replace("{l}", label)
+    return pick(rng, W.BOOL_ON if value else W.BOOL_OFF).replace("{l}", label)
 
 
 def _value_text(param: str, value: Any, info: _Info, rng: random.Random | None = None) -> str:
     """``value`` as :func:`format_value` writes it; with ``rng``, quoted free text sometimes
     gets double quotes instead of single ones (the value itself is unchanged)."""
     p = info.params.get(param)
-    if p is not None and type(value) is str and "_" in value and _is_enum_value(p.schema, value):
-        return value.replace("_", " ")  # "one_way" is said "one way" (enum values need no quoting)
-    text = format_value(value, p.schema if p else None, name=param)
+    if p is not None and type(value) is str:
+        if "_" in value and _is_enum_value(p.schema, value):
+            return value.replace("_", " ")  # "one_way" is said "one way" (enum values need no quoting)
+        kind = p.text_kind  # format_value's own result, its kind computed once
+        text = value if kind is None else string_text(value, kind)
+    else:
+        text = format_value(value, p.schema if p else None, name=param)
     if rng is not None and isinstance(value, str) and len(text) > 2 and text[0] == "'" and text[-1] == "'" \
             and '"' not in value and rng.random() < 0.3:
         return f'"{value}"'
@@ -351,9 +316,25 @@ def _is_enum_value(schema: Any, value: str) -> bool:
 
 def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: bool, rng: random.Random) -> str | None:
     """``action`` with the parameter's noun phrase carrying ``text``, or ``None`` if absent."""
+    low = action.lower() if action.isascii() else None
     for noun in p.nouns:
-        rx = _noun_pattern(noun)
-        m = next((x for x in rx.finditer(action) if action.count("\x00", 0, x.start()) % 2 == 0), None)
+        starts = None
+        if low is not None and noun.isascii():  # ASCII: case-insensitive matching is lower-casing
+            starts = _match_starts(low, noun.lower())
+            if not starts:
+                continue
+        rx = _noun_pattern(noun)  # compiled only for a noun that is there
+        if "\x00" in action:  # the first match outside the values put in so far
+            pos = starts[0] if starts else 0
+            m = next((x for x in rx.finditer(action, pos) if action.count("\x00", 0, x.start()) % 2 == 0), None)
+        elif starts is None:
+            m = rx.search(action)
+        else:  # the first position where it matches: what search() finds
+            m = None
+            for pos in starts:
+                m = rx.match(action, pos)
+                if m is not None:
+                    break
         if m is None:
             continue
         adj = m.group("adj") or ""
@@ -369,9 +350,9 @@ def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: boo
         else:
             word = m.group(0)[len(m.group("art") or "") + len(adj):]
             if "new" in adj.lower():
-                new = f"{m.group('art') or ''}{adj}{word} {_pick(rng, ('called ', 'named ', ''))}{text}"
+                new = f"{m.group('art') or ''}{adj}{word} {pick(rng, ('called ', 'named ', ''))}{text}"
             elif art in ("a", "an", "one", "some", ""):
-                new = f"{_pick(rng, ('the ', ''))}{word} {text}"
+                new = f"{pick(rng, ('the ', ''))}{word} {text}"
             else:
                 new = f"the {word} {text}"
         return action[: m.start()] + "\x00" + new + "\x00" + action[m.end():]
@@ -413,13 +394,40 @@ def _article_before(text: str, value: str) -> str:
     return _ARTICLE_A.sub(fix, text)
 
 
-def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], info: _Info,
-               rng: random.Random) -> str | None:
-    """The hint with its placeholders filled (values, or reference phrases), as a clause;
-    ``None`` when a placeholder has neither."""
-    holes, text, literal_start = hint.holes, hint.text, hint.literal_start
-    if not holes <= (stated.keys() | refs.keys()):
-        return None
+def _hint_form(hint: _Hint, ref_keys: tuple[str, ...], info: _Info) -> _Form | None:
+    """The hint's text made ready for reference phrases at the placeholders ``ref_keys``
+    ("cancel booking {booking_id}" -> "cancel {booking_id}"), or ``None`` when a reference
+    cannot be said there.  Stored on the hint (an entry per subset of its placeholders, bounded);
+    callers look there first."""
+    text = hint.text
+    for k in ref_keys:  # "cancel booking {booking_id}" -> "cancel the booking ID you just got"
+        p = info.params.get(k)
+        hole = "{" + k + "}"
+        for noun in (p.nouns if p else ()):
+            if text.isascii() and noun.isascii():  # skip what cannot match (and its compiling)
+                low = text.lower()
+                before = f"{noun} {hole}".lower()
+                if before not in low and f"{noun}s {hole}".lower() not in low:
+                    continue
+            text = _noun_before_hole(noun, k).sub(hole, text)
+        if hole + " {" in text:
+            form = None  # "{amount} {currency}" with a reference first: no way to say it
+            break
+        text = _glued_hole(k).sub(lambda m: (" of " if m.group(1) else "") + hole, text)
+    else:
+        form = _Form(text, None if _QUOTED_HOLE.search(text) else tuple(_PH.split(text)))
+    if len(hint.forms) < 64:  # bounded
+        hint.forms[ref_keys] = form
+    return form
+
+
+_NO_FORM = _Form("", None)
+
+
+def _fill_quoted(text: str, stated: Mapping[str, Any], refs: Mapping[str, str], info: _Info,
+                 rng: random.Random) -> str:
+    """``text`` with its placeholders filled, quoted ones first (a string value keeps the
+    hint's own quotes)."""
 
     def fill_quoted(m: re.Match[str]) -> str:
         k = m.group(2)
@@ -434,20 +442,44 @@ def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], 
             return _value_text(k, stated[k], info, rng)
         return refs[k]
 
-    for k in sorted(holes & refs.keys()):  # "cancel booking {booking_id}" -> "cancel the booking ID you just got"
-        p = info.params.get(k)
-        for noun in (p.nouns if p else ()):
-            text = _noun_before_hole(noun, k).sub("{" + k + "}", text)
-        hole = "{" + k + "}"
-        if hole + " {" in text:
-            return None  # "{amount} {currency}" with a reference first: no way to say it
-        text = _glued_hole(k).sub(lambda m: (" of " if m.group(1) else "") + hole, text)
-    text = _QUOTED_HOLE.sub(fill_quoted, text)
-    text = _PH.sub(fill, text).rstrip(" .!?")
-    for k in sorted(holes & stated.keys()):  # "a {travel_class} seat" with "economy" -> "an economy seat"
-        v = stated[k]
-        if isinstance(v, str) and v[:1] in "aeioAEIO" and v in text:
-            text = _article_before(text, v)
+    return _PH.sub(fill, _QUOTED_HOLE.sub(fill_quoted, text))
+
+
+def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], info: _Info,
+               rng: random.Random) -> str | None:
+    """The hint with its placeholders filled (values, or reference phrases), as a clause;
+    ``None`` when a placeholder has neither."""
+    ordered, literal_start = hint.ordered, hint.literal_start
+    by_ref = []  # the placeholders given by reference
+    for k in ordered:
+        if k in refs:
+            by_ref.append(k)
+        elif k not in stated:
+            return None
+    key = tuple(by_ref)
+    form = hint.forms.get(key, _NO_FORM)
+    if form is _NO_FORM:
+        form = _hint_form(hint, key, info)
+    if form is None:
+        return None
+    parts = form.parts
+    if parts is None:
+        text = _fill_quoted(form.text, stated, refs, info, rng)
+    elif len(parts) == 1:
+        text = parts[0]
+    else:  # what _PH.sub does, on the text split once
+        pieces = list(parts)
+        for i in range(1, len(parts), 2):
+            k = parts[i]
+            pieces[i] = refs[k] if k in refs else _value_text(k, stated[k], info, rng)
+        text = "".join(pieces)
+    text = text.rstrip(" .!?")
+    if "a " in text or "A " in text:  # "a {travel_class} seat" with "economy" -> "an economy seat"
+        for k in ordered:
+            if k in stated:
+                v = stated[k]
+                if isinstance(v, str) and v[:1] in "aeioAEIO" and v in text:
+                    text = _article_before(text, v)
     if literal_start and text and text[0].isupper() and (len(text) < 2 or not text[1].isupper()):
         if text.split(" ", 1)[0] not in _FIRST_PERSON:
             text = text[0].lower() + text[1:]
@@ -469,7 +501,7 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
     """
     info = _info(tool)
     clause = None
-    used: set[str] = set()
+    used: AbstractSet[str] = frozenset()  # the parameters the clause already carries
     from_hint = False
     if info.hints and rng.random() < 0.85:
         order = list(range(len(info.hints)))
@@ -478,15 +510,17 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
             hint = info.hints[i]
             clause = _fill_hint(hint, stated, refs, info, rng)
             if clause is not None:
-                used = set(hint.holes)
+                used = hint.holes
                 from_hint = True
                 head, _, tail = clause.partition(" ")
                 alts = W.HINT_VERBS.get(head)
                 if alts and tail and not tail.startswith(("me ", "us ", "up", "out", "off", "in ", "on ")) and rng.random() < 0.5:
-                    clause = f"{_pick(rng, alts)} {tail}"
+                    clause = f"{pick(rng, alts)} {tail}"
                 break
     if clause is None:
-        clause = _pick(rng, info.actions) if rng.random() < 0.4 else info.action
+        clause = pick(rng, info.actions) if rng.random() < 0.4 else info.action
+        carried: set[str] = set()
+        used = carried
         for k in list(refs) + list(stated):
             p = info.params.get(k)
             if p is None or not p.nouns or k in used or rng.random() < 0.2:
@@ -499,22 +533,37 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
             new = _substitute(clause, p, text, numeric=numeric, is_ref=k in refs, rng=rng)
             if new is not None:
                 clause = new
-                used.add(k)
+                carried.add(k)
         clause = clause.replace("\x00", "")
         head, _, tail = clause.partition(" ")
         alts = W.VERB_SYNONYMS.get(head)
         if alts and tail and rng.random() < 0.5:
-            clause = f"{_pick(rng, alts)} {tail}"
+            clause = f"{pick(rng, alts)} {tail}"
     rest = _param_clauses(info, stated, refs, used, rng)
-    return f"{clause}{rest}" if from_hint else f"{clause}{rest}{_pick(rng, W.SUFFIXES)}"
+    return f"{clause}{rest}" if from_hint else f"{clause}{rest}{pick(rng, W.SUFFIXES)}"
 
 
 _PREP_STARTS = ("with", "without", "and ", "using", "for ", "based", "taking")
 
 
-def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, str], used: set[str],
+def _all_said(stated: Mapping[str, Any], refs: Mapping[str, str], used: AbstractSet[str]) -> bool:
+    """True when the clause already carries every stated value and every reference."""
+    for k in stated:
+        if k not in used and k not in refs:
+            return False
+    for k in refs:
+        if k not in used:
+            return False
+    return True
+
+
+def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, str], used: AbstractSet[str],
                    rng: random.Random) -> str:
     """The clauses that state the values (and references) the action phrase did not carry."""
+    if _all_said(stated, refs, used):  # only the style and the reference form are drawn
+        rng.random()
+        rng.random()
+        return ""
     items: list[str] = []
     extras: list[str] = []
     lead, forms = W.STATED_STYLES[int(rng.random() * len(W.STATED_STYLES))]
@@ -526,11 +575,11 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
         if isinstance(value, bool):
             extras.append(_bool_text(label, value, rng))
             continue
-        form = _pick(rng, forms)
+        form = pick(rng, forms)
         if isinstance(value, list) and len(value) > 1:
             form = form.replace(" is ", " are ")
         items.append(form.replace("{l}", label).replace("{v}", _value_text(k, value, info, rng)))
-    ref_form = _pick(rng, W.REF_STYLES)
+    ref_form = pick(rng, W.REF_STYLES)
     for k, phrase in refs.items():
         if k in used:
             continue
@@ -538,7 +587,7 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
         label = _label_variant(p.label if p else param_label(k), rng)
         form = ref_form
         if "{l}" in form and label.lower() in phrase.lower():  # not "the city being the city from earlier"
-            form = _pick(rng, W.REF_STYLES_NAMED)
+            form = pick(rng, W.REF_STYLES_NAMED)
         extras.append(form.replace("{l}", label).replace("{r}", phrase))
     out = ""
     if len(items) > 1 and rng.random() < 0.35:
@@ -551,19 +600,15 @@ def _param_clauses(info: _Info, stated: Mapping[str, Any], refs: Mapping[str, st
         elif lead in ("; ", " - by the way, "):
             out = f"{lead}{body}"
         else:
-            out = f"{_pick(rng, (' ', ', ', ' ')) if lead != '- ' else ' '}{lead}{body}"
+            out = f"{pick(rng, (' ', ', ', ' ')) if lead != '- ' else ' '}{lead}{body}"
     if extras and rng.random() < 0.3 and not out.startswith(" ("):
         extras.reverse()
     for e in extras:
         if not out:
             out = (" " if e.startswith(_PREP_STARTS) else ", ") + e
         else:
-            out += (" " if e.startswith("and ") else _pick(rng, (", ", " and ", ", and "))) + e
+            out += (" " if e.startswith("and ") else pick(rng, (", ", " and ", ", and "))) + e
     return out
-
-
-def _cap(text: str) -> str:
-    return text[0].upper() + text[1:] if text and text[0].islower() else text
 
 
 _WORD = re.compile(r"[a-z]+")
@@ -575,19 +620,33 @@ def _clause_type(clause: str) -> str:
     """``"q"`` for a question, ``"s"`` for a first-person statement, ``"i"`` for an imperative."""
     if not clause[0].islower():  # starts with a value ("BK-12345 ...", "'notes.txt' ...")
         return "s" if not _INNER_QUESTION.search(clause) else "q"
-    words = clause.split(" ", 2)
-    raw = words[0].lower().strip(",:;")
-    if raw in _STATEMENT_START:
-        return "s"
+    space = clause.find(" ")
+    first = clause[:space] if space >= 0 else clause
+    kind = _FIRST_WORD_KIND.get(first) or _first_word_kind(first)
+    if kind == "do":  # "do you ...", "have they ..." ask; "do the dishes" does not
+        words = clause.split(" ", 2)
+        return "q" if len(words) > 1 and words[1].lower() in _PRONOUNS else "i"
+    return kind
+
+
+_FIRST_WORD_KIND: dict[str, str] = {}
+
+
+def _first_word_kind(word: str) -> str:
+    """What a clause's first word makes it (``"do"``: it depends on the next word); memoized."""
+    raw = word.lower().strip(",:;")
     m = _WORD.match(raw)
     first = m.group(0) if m else raw
-    if first in _QUESTION_START:
-        return "q"
-    if first in _AUX and first not in ("do", "have"):
-        return "q"
-    if first in ("do", "have") and len(words) > 1 and words[1].lower() in _PRONOUNS:
-        return "q"
-    return "i"
+    if raw in _STATEMENT_START:
+        kind = "s"
+    elif first in _QUESTION_START or (first in _AUX and first not in ("do", "have")):
+        kind = "q"
+    else:
+        kind = "do" if first in ("do", "have") else "i"
+    if len(_FIRST_WORD_KIND) >= 4096:
+        _FIRST_WORD_KIND.clear()
+    _FIRST_WORD_KIND[word] = kind
+    return kind
 
 
 def _join_imperatives(clauses: list[str], rng: random.Random, *, first: bool) -> tuple[str, list[str]]:
@@ -600,10 +659,10 @@ def _join_imperatives(clauses: list[str], rng: random.Random, *, first: bool) ->
         return f"first {body}, {mid}, and finally {clauses[-1]}", more
     for c in clauses[1:]:
         if more or rng.random() < 0.25:
-            form = _pick(rng, W.BREAKS)
-            more.append(_cap(form.replace("{b}", c)) + ("?" if form.startswith("Could you") else "."))
+            form = pick(rng, W.BREAKS)
+            more.append(cap(form.replace("{b}", c)) + ("?" if form.startswith("Could you") else "."))
             continue
-        form = _pick(rng, W.PAIR)
+        form = pick(rng, W.PAIR)
         if form.startswith("first") and (not first or body.startswith("first ")):
             form = "{a}, then {b}"
         body = form.replace("{a}", body).replace("{b}", c)
@@ -615,6 +674,17 @@ _SELF_FORM = re.compile(r"(?i)\b(?:I'd like to|I want to|I need to|is to|Let's|T
                         r"possible to)(?: go ahead and)? \{c\}")
 _ME_CLAUSE = re.compile(r"(?i)^(?:[a-z]+ ){1,2}(?:me|us|myself)\b")
 _OTHER_FORMS = tuple(f for f in W.OPENERS_Q + W.OPENERS_S if not _SELF_FORM.search(f))
+_ADVERB_SLOT = re.compile(r"\b(you|please|Please) \{c\}")
+_GREETED = re.compile(r"(?:[^.!?]*[.!?] )?(?:Hey|Hi|Hello|Good)")
+
+
+@lru_cache(maxsize=256)
+def _opener(form: str) -> tuple[bool, bool, tuple[str, str] | None]:
+    """An opener's traits, once per form (they come from fixed pools): whether the user does
+    ``{c}`` in it, whether it says "first", and where an adverb may go (text before and after)."""
+    m = _ADVERB_SLOT.search(form)
+    slot = (form[: m.start()] + m.group(1) + " ", " {c}" + form[m.end():]) if m else None
+    return _SELF_FORM.search(form) is not None, "first" in form.lower(), slot
 
 
 def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str | None = None) -> str:
@@ -625,7 +695,11 @@ def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str 
     ..."), turns question clauses ("how far is it ...") into their own sentences, and
     sometimes adds a greeting, a context sentence (``context`` if given) or thanks.
     """
-    items = [c.strip().rstrip(".") for c in clauses if c and c.strip()]
+    items = []
+    for c in clauses:
+        clause = c.strip() if c else ""
+        if clause:
+            items.append(clause.rstrip("."))
     if not items:
         return "Please go ahead."
     # split into runs of imperative clauses and single questions/statements, keeping the order
@@ -642,23 +716,26 @@ def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str 
             c = run[0]
             end = "?" if kind == "q" or _INNER_QUESTION.search(c) else "."
             if idx == 0:
-                form = _pick(rng, W.Q_FIRST) if kind == "q" else "{Q}."
-                sentences.append(form.replace("?", end).replace("{Q}", _cap(c)).replace("{q}", c))
+                form = pick(rng, W.Q_FIRST) if kind == "q" else "{Q}."
+                sentences.append(form.replace("?", end).replace("{Q}", cap(c)).replace("{q}", c))
             else:
-                sentences.append(_pick(rng, W.Q_LEADS if kind == "q" else W.S_LEADS) + c + end)
+                sentences.append(pick(rng, W.Q_LEADS if kind == "q" else W.S_LEADS) + c + end)
             continue
-        body, more = _join_imperatives(run, rng, first=idx == 0)
+        body, more = _join_imperatives(run, rng, first=idx == 0) if len(run) > 1 else (run[0], ())
         if idx == 0:
-            form = _pick(rng, W.OPENERS_Q) if rng.random() < 0.45 else _pick(rng, W.OPENERS_S)
-            if _SELF_FORM.search(form) and _ME_CLAUSE.match(body):  # not "I want to give me ..."
-                form = _pick(rng, _OTHER_FORMS)
-            if body.startswith("first ") and "first" in form.lower():
+            form = pick(rng, W.OPENERS_Q) if rng.random() < 0.45 else pick(rng, W.OPENERS_S)
+            self_form, says_first, slot = _opener(form)
+            if self_form and _ME_CLAUSE.match(body):  # not "I want to give me ..."
+                form = pick(rng, _OTHER_FORMS)
+                self_form, says_first, slot = _opener(form)
+            if says_first and body.startswith("first "):
                 form = "Please {c}."
-            if rng.random() < 0.4 and re.search(r"\b(?:you|please|Please) \{c\}", form):  # "could you quickly ..."
-                form = re.sub(r"\b(you|please|Please) \{c\}", lambda m: f"{m.group(1)} {_pick(rng, W.ADVERBS)} {{c}}", form, count=1)
-            sentences.append(form.replace("{C}", _cap(body)).replace("{c}", body))
+                slot = _opener(form)[2]
+            if rng.random() < 0.4 and slot is not None:  # "could you quickly ..."
+                form = slot[0] + pick(rng, W.ADVERBS) + slot[1]
+            sentences.append(form.replace("{C}", cap(body)).replace("{c}", body) if "{C}" in form else form.replace("{c}", body))
         else:
-            sentences.append(_cap(_pick(rng, ("also, please {c}.", "then {c}.", "after that, {c}.", "and please {c}.")).replace("{c}", body)))
+            sentences.append(cap(pick(rng, ("also, please {c}.", "then {c}.", "after that, {c}.", "and please {c}.")).replace("{c}", body)))
         sentences.extend(more)
     text = " ".join(sentences)
     r = rng.random()
@@ -666,19 +743,19 @@ def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str 
         ctx = context.strip()
         if ctx and ctx[-1] not in ".!?":
             ctx += "."
-        text = f"{_cap(ctx)} {text}"
+        text = f"{cap(ctx)} {text}"
     elif r < 0.12:
-        extra = _pick(rng, W.CONTEXTS)
+        extra = pick(rng, W.CONTEXTS)
         if extra:
             text = f"{extra} {text}"
-    if rng.random() < 0.15 and not re.match(r"(?:[^.!?]*[.!?] )?(?:Hey|Hi|Hello|Good)", text):
-        g = _pick(rng, W.GREETINGS)
+    if rng.random() < 0.15 and not _GREETED.match(text):
+        g = pick(rng, W.GREETINGS)
         if g.endswith(", ") and not text.startswith(("I ", "I'")):
             text = g + text[0].lower() + text[1:]
         elif g:
             text = g + text
     if rng.random() < 0.2:
-        text += _pick(rng, W.ENDINGS)
+        text += pick(rng, W.ENDINGS)
     return text
 
 
@@ -697,7 +774,7 @@ def _field_label(field: str, tool_name: str) -> str:
     if toks and (toks[-1] in _GENERIC_FIELDS or len(toks) == 1 and len(toks[0]) <= 1) or not toks:
         obj = [t for t in param_tokens(tool_name) if t not in _VERBISH]
         for i, t in enumerate(obj):
-            if t in _PREPOSITIONS:
+            if t in PREPOSITIONS:
                 obj = obj[:i]
                 break
         noun = " ".join(obj[-2:]) if obj else ""
@@ -708,28 +785,9 @@ def _field_label(field: str, tool_name: str) -> str:
     return param_label(field)
 
 
-_SHORT_CUT = frozenset({"that", "which", "who", "based", "given", "using", "with", "for", "from", "by", "in", "on",
-                        "at", "within", "via", "and", "or", "if", "when", "where", "whose", "to", "of", "the", "a",
-                        "an", "is", "are", "optionally"})
-
-
-@lru_cache(maxsize=4096)
-def _short_cached(name: str, description: str, n: int) -> str:
-    words = _clean(name, description).split(" ")
-    if len(words) <= n:
-        return " ".join(words)
-    for i in range(2, n + 1):  # cut at the first relative or prepositional word after the verb's object
-        if words[i].lower() in ("that", "which", "who", "based", "given", "using", "optionally", "whose", "if", "when"):
-            return " ".join(words[:i]).rstrip(",")
-    words = words[:n]
-    while len(words) > 2 and words[-1].lower() in _SHORT_CUT:
-        words.pop()
-    return " ".join(words).rstrip(",")
-
-
 def _short_action(tool: Tool, n: int = 8) -> str:
     """The action phrase cut to about ``n`` words at a natural boundary."""
-    return _short_cached(tool.name, tool.description, n)
+    return short_phrase(tool.name, tool.description, n)
 
 
 def reference_phrase(field: str, *, source_tool: Tool, turns_ago: int, rng: random.Random) -> str:
@@ -740,7 +798,7 @@ def reference_phrase(field: str, *, source_tool: Tool, turns_ago: int, rng: rand
     """
     label = _label_variant(_field_label(field, source_tool.name), rng)
     pool = W.REF_NOW if turns_ago <= 0 else W.REF_LAST if turns_ago == 1 else W.REF_OLD
-    form = _pick(rng, pool)
+    form = pick(rng, pool)
     if "{a}" in form:
         form = form.replace("{a}", _short_action(source_tool))
     return form.replace("{l}", label)
@@ -754,190 +812,12 @@ def implicit_clause(tool: Tool, *, rng: random.Random) -> str | None:
     """
     if rng.random() < 0.35:
         return None
-    return _pick(rng, W.IMPLICIT).replace("{a}", _short_action(tool, 10))
-
-
-_PRIORITY = ("id", "status", "total", "amount", "price", "cost", "balance", "count", "result", "name", "title",
-             "message", "number", "code", "date", "time")
-_DIGIT_WORD = re.compile(r"\S*\d\S*\s*")
-
-
-def _text_of(value: Any, key: str = "") -> str:
-    """A scalar as text in a summary: the exact value, long text cut at a word boundary."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return format_number(value)
-    if value is None:
-        return "none"
-    text = str(value)
-    line = text.split("\n", 1)[0].strip()
-    if len(line) > 100:
-        cut = line[:100]
-        line = cut[: cut.rfind(" ")] if " " in cut else cut
-        return f"'{line}...'"
-    if line != text.strip():
-        return f"'{line}...'"
-    return format_value(line, None, name=key)
-
-
-@lru_cache(maxsize=8192)
-def _label_for(key: str) -> str:
-    words = [w for w in humanize_param(key).split(" ") if not any(c.isdigit() for c in w)]
-    return " ".join(words) or "value"
-
-
-@lru_cache(maxsize=8192)
-def _score(key: str) -> int:
-    toks = param_tokens(key)
-    for i, p in enumerate(_PRIORITY):
-        if p in toks:
-            return i
-    return len(_PRIORITY)
-
-
-_EXTRA_FIELDS = frozenset({"price", "cost", "amount", "total", "status", "date"})
-
-
-def _item_text(item: Any) -> str:
-    if isinstance(item, dict):
-        scalars = [(k, v) for k, v in item.items() if not isinstance(v, (dict, list))]
-        if not scalars:
-            return "an entry"
-        scalars.sort(key=lambda kv: _score(kv[0]))
-        main = _text_of(scalars[0][1], scalars[0][0])
-        extra = [kv for kv in scalars[1:] if not _EXTRA_FIELDS.isdisjoint(param_tokens(kv[0]))]
-        if extra:
-            k, v = extra[0]
-            return f"{main} ({_label_for(k)} {_text_of(v, k)})"
-        return main
-    if isinstance(item, list):
-        return f"a list of {len(item)}"
-    return _text_of(item)
-
-
-def _list_text(items: list[Any], noun: str, rng: random.Random) -> str:
-    if not items:
-        return f"there are no {noun}"
-    shown = [_item_text(x) for x in items[:4]]
-    more = len(items) - len(shown)
-    listing = join_words(shown) if more <= 0 else ", ".join(shown) + ", among others"
-    if len(items) == 1:
-        noun = _singular_word(noun)
-    form = _pick(rng, ("found {n} {w}: {l}", "there is {n} {w}: {l}" if len(items) == 1 else "there are {n} {w}: {l}",
-                       "I got {n} {w}: {l}"))
-    return form.replace("{n}", str(len(items))).replace("{w}", noun).replace("{l}", listing)
-
-
-@lru_cache(maxsize=4096)
-def _summary_action(name: str, description: str) -> str:
-    """The action phrase of a summary: cut to ten words, without words that hold digits."""
-    return _DIGIT_WORD.sub("", _short_cached(name, description, 10)).strip() or "do that"
-
-
-def _summarize_one(tool: Tool, args: Mapping[str, Any], output: Any, rng: random.Random) -> str:
-    action = _summary_action(tool.name, tool.description)
-    if isinstance(output, dict) and "error" in output and len(output) <= 2:
-        return f"I tried to {action}, but it failed: {_text_of(output['error'], 'error')}"
-    if output is None or output == {} or output == [] or output == "":
-        return _pick(rng, ("I went ahead and did it: {a}", "the request to {a} went through", "that's taken care of ({a})")).replace("{a}", action)
-    if isinstance(output, list):
-        return _list_text(output, "results", rng)
-    if not isinstance(output, dict):
-        return _pick(rng, ("the result is {v}", "the answer is {v}", "it came back with {v}")).replace("{v}", _text_of(output))
-    known = {str(v) for v in args.values() if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
-    keys = sorted(output, key=_score)
-    fresh = [k for k in keys if not (isinstance(output[k], (str, int, float)) and str(output[k]) in known)]
-    chosen = (fresh or keys)[:4]
-    flags = [k for k in chosen if isinstance(output[k], bool)]
-    facts = [_fact(k, output[k], rng) for k in chosen if k not in flags]
-    facts = [f for f in facts if f]
-    state = _flags_text(output, flags)
-    if state:
-        facts.append(state)
-    if not facts:
-        return f"the request to {action} went through"
-    return join_words(facts)
-
-
-def _flags_text(output: Mapping[str, Any], keys: list[str]) -> str:
-    """Boolean output fields as one statement ("it was locked but not changed"); flags that are
-    not a state word (``success``, ``sent_status``) are left out: the other facts say it."""
-    on, off = [], []
-    for k in keys:
-        words = _label_for(k).split(" ")
-        if words[0].lower() in ("is", "was") and len(words) > 1:
-            words = words[1:]
-        if len(words) != 1 or not words[0].endswith("ed") or words[0].lower() in ("need", "feed", "speed", "seed"):
-            continue
-        (on if output[k] else off).append(words[0].lower())
-    if not on and not off:
-        return ""
-    parts = ([join_words(on)] if on else []) + (["not " + join_words(off, last=" or ")] if off else [])
-    return "it was " + " but ".join(parts)
-
-
-def _singular_word(noun: str) -> str:
-    """"files" -> "file", "entries" -> "entry" (for a count of one)."""
-    if noun.endswith("ies"):
-        return noun[:-3] + "y"
-    if noun.endswith(("ches", "shes", "sses", "xes", "zes")):  # matches, boxes, addresses
-        return noun[:-2]
-    if noun.endswith("s") and not noun.endswith("ss"):
-        return noun[:-1]
-    return noun
-
-
-_UNITS = frozenset({"bytes", "seconds", "minutes", "hours", "days", "miles", "km", "kg", "meters", "percent", "usd"})
-
-
-def _fact(key: str, value: Any, rng: random.Random) -> str:
-    """One output field as a short statement ("the booking ID is BK-12345", "6 lines")."""
-    label = _label_for(key)
-    if isinstance(value, list):
-        return _list_text(value, label if label.endswith("s") else label + " entries", rng)
-    if isinstance(value, dict):
-        inner = [(ik, iv) for ik, iv in value.items() if not isinstance(iv, (dict, list))][:3]
-        if not inner:
-            return ""
-        return f"the {label} has " + join_words([f"{_label_for(ik)} {_text_of(iv, ik)}" for ik, iv in inner])
-    if value is None or value == "":
-        return ""
-    text = _text_of(value, key)
-    words = label.split(" ")
-    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if numeric and len(words) > 1 and words[-1].lower() in _UNITS:
-        return f"the {' '.join(words[:-1])} is {text} {words[-1]}"
-    if numeric and len(words) == 1 and label.endswith("s") and not label.endswith("ss"):
-        return f"{text} {_singular_word(label) if value == 1 else label}"
-    if words[-1].lower() in _PREPOSITIONS and len(words) > 1:  # "moved from '/home/x'"
-        return f"{label} {text}"
-    if label.endswith("ed") or isinstance(value, bool):
-        return f"{label}: {text}"
-    return _pick(rng, ("the {l} is {v}", "{l}: {v}", "the {l} is {v}")).replace("{l}", label).replace("{v}", text)
-
-
-def summary_text(calls: Sequence[tuple[Tool, dict, Any]], *, rng: random.Random) -> str:
-    """The assistant's text that ends a turn: a concise, truthful summary of each call.
-
-    Each call is ``(tool, arguments, output)``.  Key scalar output values (ids, amounts,
-    counts, statuses) are stated exactly, lists are counted and their first entries named;
-    nothing is stated that is not in the outputs, besides counts of listed items.
-    """
-    sentences = []
-    for i, (tool, args, output) in enumerate(calls):
-        s = _summarize_one(tool, args or {}, output, rng)
-        if i > 0:
-            s = _pick(rng, W.NEXT) + " " + s
-        sentences.append(_cap(s) + ".")
-    opener = _pick(rng, W.SUMMARY_OPENERS)
-    body = " ".join(sentences) if sentences else "There was nothing to do."
-    return f"{opener} {body}" if opener else body
+    return pick(rng, W.IMPLICIT).replace("{a}", _short_action(tool, 10))
 
 
 def missing_function_text(tool: Tool, *, rng: random.Random) -> str:
     """The assistant saying no available tool can do what was asked (tool not named)."""
-    return _pick(rng, W.MISSING).replace("{a}", _short_action(tool, 12))
+    return pick(rng, W.MISSING).replace("{a}", _short_action(tool, 12))
 
 
 def ask_parameter_text(tool: Tool, param: str, *, rng: random.Random) -> str:
@@ -947,12 +827,12 @@ def ask_parameter_text(tool: Tool, param: str, *, rng: random.Random) -> str:
     label = p.label if p else param_label(param)
     kind = p.kind if p else "word"
     pool = W.ASK_BY_KIND.get(kind, ()) + W.ASK_GENERIC
-    return _pick(rng, pool).replace("{l}", label).replace("{a}", _short_action(tool, 8))
+    return pick(rng, pool).replace("{l}", label).replace("{a}", _short_action(tool, 8))
 
 
 def tool_available_text(*, rng: random.Random) -> str:
     """The user saying the missing capability is now available."""
-    return _pick(rng, W.AVAILABLE)
+    return pick(rng, W.AVAILABLE)
 
 
 def give_parameter_text(param: str, value: Any, schema: dict, *, rng: random.Random) -> str:
@@ -961,7 +841,7 @@ def give_parameter_text(param: str, value: Any, schema: dict, *, rng: random.Ran
         text = value.replace("_", " ")
     else:
         text = format_value(value, schema, name=param)
-    form = _pick(rng, W.GIVE)
+    form = pick(rng, W.GIVE)
     if form.startswith("{v}") and text[:1].isalpha() and text[:1].islower():
         form = "Use {v} for the {l}."
     return form.replace("{l}", _label(param, schema or {})).replace("{v}", text)

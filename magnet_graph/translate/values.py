@@ -572,6 +572,10 @@ def _fit_string(value: str, schema: Mapping[str, Any], rng: random.Random, kind:
     return value
 
 
+def _has_string_limits(schema: Mapping[str, Any]) -> bool:
+    return "minLength" in schema or "maxLength" in schema or "pattern" in schema
+
+
 def _gen_string(name: str, schema: Mapping[str, Any], rng: random.Random, tool_text: str) -> str:
     desc = schema.get("description") or ""
     desc = desc if isinstance(desc, str) else ""
@@ -591,10 +595,10 @@ def _gen_string(name: str, schema: Mapping[str, Any], rng: random.Random, tool_t
             value = "#" + value
         elif "start with @" in low and not value.startswith("@"):
             value = "@" + value
-        if any(k in schema for k in ("minLength", "maxLength", "pattern")):
+        if _has_string_limits(schema):
             return _fit_string(value, schema, rng, kind)
         return value
-    if any(k in schema for k in ("minLength", "maxLength", "pattern")):
+    if _has_string_limits(schema):
         return _fit_string(value, schema, rng, "word")
     return value
 
@@ -612,11 +616,11 @@ def _resolve(schema: Mapping[str, Any], root: Mapping[str, Any] | None) -> Mappi
         if not part:
             continue
         part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, Mapping) and part in node:
+        if _is_mapping(node) and part in node:
             node = node[part]
         else:
             return {k: v for k, v in schema.items() if k != "$ref"}
-    if not isinstance(node, Mapping):
+    if not _is_mapping(node):
         return {}
     if len(schema) > 1:  # sibling keywords beside $ref
         merged = dict(node)
@@ -662,7 +666,7 @@ def _copy(value: Any) -> Any:
 
 def _gen(name: str, schema: Any, rng: random.Random, root: Mapping[str, Any] | None, tool_text: str,
          default_p: float, depth: int) -> Any:
-    if not isinstance(schema, Mapping):
+    if not _is_mapping(schema):
         return _STRING_GEN[value_kind(name, "string", "", "", tool_text)](rng, param_tokens(name))
     if "$ref" in schema:
         schema = _resolve(schema, root)
@@ -674,8 +678,8 @@ def _gen(name: str, schema: Any, rng: random.Random, root: Mapping[str, Any] | N
     for key in ("anyOf", "oneOf"):
         opts = schema.get(key)
         if isinstance(opts, list) and opts:
-            chosen = next((o for o in opts if _schema_type(_resolve(o, root) if isinstance(o, Mapping) else {}) != "null"), opts[0])
-            if isinstance(chosen, Mapping):
+            chosen = next((o for o in opts if _schema_type(_resolve(o, root) if _is_mapping(o) else {}) != "null"), opts[0])
+            if _is_mapping(chosen):
                 merged = {k: v for k, v in schema.items() if k not in (key, "default")}
                 merged.update(_resolve(chosen, root))
                 return _gen(name, merged, rng, root, tool_text, default_p, depth + 1)
@@ -683,7 +687,7 @@ def _gen(name: str, schema: Any, rng: random.Random, root: Mapping[str, Any] | N
     if isinstance(all_of, list) and all_of:
         merged = {k: v for k, v in schema.items() if k != "allOf"}
         for part in all_of:
-            if isinstance(part, Mapping):
+            if _is_mapping(part):
                 merged.update(_resolve(part, root))
         return _gen(name, merged, rng, root, tool_text, default_p, depth + 1)
     typ = _schema_type(schema)
@@ -731,13 +735,13 @@ def _gen_array(name: str, schema: Mapping[str, Any], rng: random.Random, root: M
     items = schema.get("items")
     if isinstance(items, list):  # draft-4 tuple form
         prefix, items = items, schema.get("additionalItems", {})
-    if not isinstance(items, Mapping):
+    if not _is_mapping(items):
         items = {} if items is None or items is True else None
     desc = schema.get("description") or ""
     opts = _desc_options(name, desc) if isinstance(desc, str) else ()
-    if isinstance(items, Mapping) and opts and "enum" not in items and _schema_type(items) in (None, "string"):
+    if _is_mapping(items) and opts and "enum" not in items and _schema_type(items) in (None, "string"):
         items = {**items, "enum": list(opts)}
-    elif isinstance(items, Mapping) and desc and "description" not in items and "$ref" not in items:
+    elif _is_mapping(items) and desc and "description" not in items and "$ref" not in items:
         items = {**items, "description": desc}  # "should start with #" and similar cues
     out: list[Any] = []
     if isinstance(prefix, list):
@@ -763,7 +767,7 @@ def _gen_array(name: str, schema: Mapping[str, Any], rng: random.Random, root: M
             continue
         seen.add(k)
         out.append(v)
-    if len(out) < mn and unique and isinstance(items, Mapping):
+    if len(out) < mn and unique and _is_mapping(items):
         out.extend(_fill_unique(items, seen, mn - len(out), rng))
     return out
 
@@ -800,7 +804,7 @@ def _fill_unique(items: Mapping[str, Any], seen: set, n: int, rng: random.Random
 
 def _gen_object(name: str, schema: Mapping[str, Any], rng: random.Random, root: Mapping[str, Any] | None,
                 tool_text: str, default_p: float, depth: int) -> dict[str, Any]:
-    props = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
+    props = schema.get("properties") if _is_mapping(schema.get("properties")) else {}
     required = [r for r in schema.get("required", ()) if isinstance(r, str)]
     keys = list(required)
     if not keys and props and depth < _MAX_DEPTH:
@@ -819,7 +823,7 @@ def _gen_object(name: str, schema: Mapping[str, Any], rng: random.Random, root: 
         i = 1
         add = schema.get("additionalProperties", True)
         while len(out) < mn and add is not False:
-            out[f"field_{i}"] = _gen("field", add if isinstance(add, Mapping) else {}, rng, root, tool_text, 0.0, depth + 1)
+            out[f"field_{i}"] = _gen("field", add if _is_mapping(add) else {}, rng, root, tool_text, 0.0, depth + 1)
             i += 1
     return out
 
@@ -864,6 +868,11 @@ _PROPER = re.compile(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}$")
 def format_number(value: int | float) -> str:
     """A number as written in text: integers plain, floats in shortest round-trip form, never
     in exponent notation (``1200.5`` -> ``'1200.5'``, ``1e-7`` -> ``'0.0000001'``)."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:  # repr is the shortest round-trip form ("nan" and "inf" included)
+        text = repr(value)
+        return text if "e" not in text else _plain(text)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -872,10 +881,15 @@ def format_number(value: int | float) -> str:
         return str(value)
     text = repr(float(value))
     if "e" in text or "E" in text:
-        from decimal import Decimal
-
-        text = format(Decimal(text), "f")
+        text = _plain(text)
     return text
+
+
+def _plain(text: str) -> str:
+    """A float's repr in exponent notation written out (``1e-07`` -> ``0.0000001``)."""
+    from decimal import Decimal
+
+    return format(Decimal(text), "f")
 
 
 @lru_cache(maxsize=4096)
@@ -883,7 +897,12 @@ def _schema_kind(name: str, title: str, desc: str, fmt: str) -> str:
     return value_kind(name or title, "string", fmt, desc, "")
 
 
-def _string_text(value: str, kind: str) -> str:
+_NUMERAL = re.compile(r"[\d.]+")
+
+
+def string_text(value: str, kind: str) -> str:
+    """A string value written in text for its kind (see :func:`string_kind`): free text
+    quoted, names, codes and identifiers bare; what :func:`format_value` does for strings."""
     if kind in _QUOTED_KINDS:
         return f"'{value}'"
     if kind != "word" and kind != "full_name":
@@ -893,12 +912,18 @@ def _string_text(value: str, kind: str) -> str:
     if "@" in value or value.startswith(("http://", "https://")):
         return value
     if kind == "full_name" or " " not in value:
-        if _EXT.search(value) and not value[0].isdigit() and " " not in value and not re.fullmatch(r"[\d.]+", value):
+        if _EXT.search(value) and not value[0].isdigit() and " " not in value and not _NUMERAL.fullmatch(value):
             return f"'{value}'"
         return value
     if _PROPER.match(value):
         return value
     return f"'{value}'"
+
+
+def string_is_bare(kind: str) -> bool:
+    """True when :func:`string_text` writes every value of this kind as it is (ids, dates,
+    emails, codes ...)."""
+    return kind not in _QUOTED_KINDS and kind != "word" and kind != "full_name"
 
 
 _NO_SCHEMA: Mapping[str, Any] = {}  # read only
@@ -907,6 +932,22 @@ _NO_SCHEMA: Mapping[str, Any] = {}  # read only
 def _is_mapping(value: Any) -> bool:
     """``isinstance(value, Mapping)``, with the common ``dict`` case first (the ABC check is slow)."""
     return type(value) is dict or isinstance(value, Mapping)
+
+
+def string_kind(schema: Mapping[str, Any] | None, *, name: str | None = None) -> str:
+    """The kind under which :func:`format_value` writes a string value of a parameter with
+    this ``schema`` (its title, description and format) and ``name``; callers that write
+    many values of one parameter compute it once and use :func:`string_text`."""
+    sch: Mapping[str, Any] = schema if schema is not None and _is_mapping(schema) else _NO_SCHEMA
+    desc = sch.get("description")
+    title = sch.get("title")
+    fmt = sch.get("format")
+    return _schema_kind(
+        name or "",
+        title if isinstance(title, str) else "",
+        desc if isinstance(desc, str) else "",
+        fmt if isinstance(fmt, str) else "",
+    )
 
 
 def format_value(value: Any, schema: Mapping[str, Any] | None = None, *, name: str | None = None) -> str:
@@ -920,6 +961,8 @@ def format_value(value: Any, schema: Mapping[str, Any] | None = None, *, name: s
     >>> format_value(1200.5), format_value(3), format_value(["a.txt", "b.txt"], {"items": {}}, name="files")
     ('1200.5', '3', "'a.txt' and 'b.txt'")
     """
+    if type(value) is str:  # the common case first
+        return string_text(value, string_kind(schema, name=name))
     if value is None:
         return "none"
     if isinstance(value, bool):
@@ -928,16 +971,7 @@ def format_value(value: Any, schema: Mapping[str, Any] | None = None, *, name: s
         return format_number(value)
     sch: Mapping[str, Any] = schema if schema is not None and _is_mapping(schema) else _NO_SCHEMA
     if isinstance(value, str):
-        desc = sch.get("description")
-        title = sch.get("title")
-        fmt = sch.get("format")
-        kind = _schema_kind(
-            name or "",
-            title if isinstance(title, str) else "",
-            desc if isinstance(desc, str) else "",
-            fmt if isinstance(fmt, str) else "",
-        )
-        return _string_text(value, kind)
+        return string_text(value, string_kind(sch, name=name))
     if isinstance(value, list):
         items = sch.get("items")
         items = items if items is not None and _is_mapping(items) else None

@@ -1,0 +1,296 @@
+"""The assistant's closing summary of a turn's calls (offline backend).
+
+:func:`summary_text` states each call's key output values exactly (ids, amounts, counts,
+statuses), counts lists and names their first entries; the helpers here decide, from an
+output field's name alone, how it is labelled and written (memoized per field name and per
+list of names).  Every function is pure given its ``random.Random``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..types import Tool
+from . import vocab as W
+from .values import format_number, humanize_param, join_words, param_tokens, string_kind, string_text
+from .wording import PREPOSITIONS, cap, pick, short_phrase, text_kind_of
+
+__all__ = ["summary_text"]
+
+
+_PRIORITY = ("id", "status", "total", "amount", "price", "cost", "balance", "count", "result", "name", "title",
+             "message", "number", "code", "date", "time")
+_DIGIT_WORD = re.compile(r"\S*\d\S*\s*")
+
+
+def _text_of(value: Any, key: str = "") -> str:
+    """A scalar as text in a summary: the exact value, long text cut at a word boundary."""
+    if type(value) is str:
+        text = value
+    elif isinstance(value, bool):
+        return "yes" if value else "no"
+    elif isinstance(value, (int, float)):
+        return format_number(value)
+    elif value is None:
+        return "none"
+    else:
+        text = str(value)
+    line = text.split("\n", 1)[0].strip()
+    if len(line) > 100:
+        cut = line[:100]
+        line = cut[: cut.rfind(" ")] if " " in cut else cut
+        return f"'{line}...'"
+    if "\n" in text and line != text.strip():
+        return f"'{line}...'"
+    kind = (_FIELDS.get(key) or _field(key)).kind  # format_value(line, None, name=key)
+    return line if kind is None else string_text(line, kind)
+
+
+@lru_cache(maxsize=8192)
+def _label_for(key: str) -> str:
+    words = [w for w in humanize_param(key).split(" ") if not any(c.isdigit() for c in w)]
+    return " ".join(words) or "value"
+
+
+@lru_cache(maxsize=8192)
+def _score(key: str) -> int:
+    toks = param_tokens(key)
+    for i, p in enumerate(_PRIORITY):
+        if p in toks:
+            return i
+    return len(_PRIORITY)
+
+
+_EXTRA_FIELDS = frozenset({"price", "cost", "amount", "total", "status", "date"})
+_UNITS = frozenset({"bytes", "seconds", "minutes", "hours", "days", "miles", "km", "kg", "meters", "percent", "usd"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """How a summary states an output field, from its name alone (see :func:`_fact`)."""
+
+    label: str  # "booking ID"
+    kind: str | None  # how format_value writes a string value of it; None: as it is
+    extra: bool  # worth adding beside a list entry's main value (a price, a status ...)
+    unit: tuple[str, str] | None  # a numeric value reads "the {0} is {v} {1}" ("file size", "bytes")
+    single: str | None  # a count reads "{v} {single or label}" ("lines" -> "line")
+    prep: bool  # the label ends with a preposition: "{label} {v}" ("moved from")
+    ed: bool  # the label ends in "ed": "{label}: {v}"
+
+
+_FIELDS: dict[str, _Field] = {}
+
+
+def _field(key: str) -> _Field:
+    """The summary data of an output field name; computed once per name (bounded memo)."""
+    f = _FIELDS.get(key)
+    if f is None:
+        label = _label_for(key)
+        words = label.split(" ")
+        last = words[-1].lower()
+        f = _Field(
+            label=label,
+            kind=text_kind_of(string_kind(None, name=key)),
+            extra=not _EXTRA_FIELDS.isdisjoint(param_tokens(key)),
+            unit=(" ".join(words[:-1]), words[-1]) if len(words) > 1 and last in _UNITS else None,
+            single=_singular_word(label) if len(words) == 1 and label.endswith("s") and not label.endswith("ss") else None,
+            prep=last in PREPOSITIONS and len(words) > 1,
+            ed=label.endswith("ed"),
+        )
+        if len(_FIELDS) >= 8192:
+            _FIELDS.clear()
+        _FIELDS[key] = f
+    return f
+
+
+_ENTRIES: dict[tuple[str, ...], tuple[str, str | None]] = {}
+
+
+def _entry_plan(names: tuple[str, ...]) -> tuple[str, str | None]:
+    """For a list entry with these scalar fields: the field that names it and the first extra
+    field worth adding (a price, a status ...), if any; memoized per field list (bounded)."""
+    order = _by_priority(names)
+    plan = (order[0], next((k for k in order[1:] if _field(k).extra), None))
+    if len(_ENTRIES) >= 4096:
+        _ENTRIES.clear()
+    _ENTRIES[names] = plan
+    return plan
+
+
+def _item_text(item: Any) -> str:
+    if isinstance(item, dict):
+        names = tuple([k for k, v in item.items() if not isinstance(v, (dict, list))])
+        if not names:
+            return "an entry"
+        plan = _ENTRIES.get(names) or _entry_plan(names)
+        main = _text_of(item[plan[0]], plan[0])
+        extra = plan[1]
+        if extra is not None:
+            return f"{main} ({_field(extra).label} {_text_of(item[extra], extra)})"
+        return main
+    if isinstance(item, list):
+        return f"a list of {len(item)}"
+    return _text_of(item)
+
+
+def _list_text(items: list[Any], noun: str, rng: random.Random) -> str:
+    if not items:
+        return f"there are no {noun}"
+    shown = [_item_text(x) for x in items[:4]]
+    more = len(items) - len(shown)
+    listing = join_words(shown) if more <= 0 else ", ".join(shown) + ", among others"
+    if len(items) == 1:
+        noun = _singular_word(noun)
+    form = pick(rng, ("found {n} {w}: {l}", "there is {n} {w}: {l}" if len(items) == 1 else "there are {n} {w}: {l}",
+                       "I got {n} {w}: {l}"))
+    return form.replace("{n}", str(len(items))).replace("{w}", noun).replace("{l}", listing)
+
+
+@lru_cache(maxsize=4096)
+def _summary_action(name: str, description: str) -> str:
+    """The action phrase of a summary: cut to ten words, without words that hold digits."""
+    return _DIGIT_WORD.sub("", short_phrase(name, description, 10)).strip() or "do that"
+
+
+def _summarize_one(tool: Tool, args: Mapping[str, Any], output: Any, rng: random.Random) -> str:
+    if isinstance(output, dict) and "error" in output and len(output) <= 2:
+        action = _summary_action(tool.name, tool.description)
+        return f"I tried to {action}, but it failed: {_text_of(output['error'], 'error')}"
+    if output is None or (not output and (output == {} or output == [] or output == "")):
+        action = _summary_action(tool.name, tool.description)
+        return pick(rng, ("I went ahead and did it: {a}", "the request to {a} went through", "that's taken care of ({a})")).replace("{a}", action)
+    if isinstance(output, list):
+        return _list_text(output, "results", rng)
+    if not isinstance(output, dict):
+        return pick(rng, ("the result is {v}", "the answer is {v}", "it came back with {v}")).replace("{v}", _text_of(output))
+    known = set()  # the arguments as text
+    for v in args.values():
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+            known.add(str(v))
+    keys = _by_priority(output)
+    chosen = keys[:4]
+    if known:  # the first four fields that do not repeat an argument, if there are any
+        fresh = []
+        for k in keys:
+            v = output[k]
+            if not (v in known if type(v) is str else isinstance(v, (str, int, float)) and str(v) in known):
+                fresh.append(k)
+                if len(fresh) == 4:
+                    break
+        chosen = fresh or chosen
+    flags: list[str] = []
+    facts: list[str] = []
+    for k in chosen:
+        v = output[k]
+        if isinstance(v, bool):
+            flags.append(k)
+        else:
+            fact = _fact(k, v, rng)
+            if fact:
+                facts.append(fact)
+    if flags:
+        state = _flags_text(output, flags)
+        if state:
+            facts.append(state)
+    if not facts:
+        return f"the request to {_summary_action(tool.name, tool.description)} went through"
+    return join_words(facts)
+
+
+_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _by_priority(names: Iterable[str]) -> tuple[str, ...]:
+    """Field names, most telling first (ids, statuses, amounts ...); a stable sort, memoized
+    per list of names (outputs of one tool share it; bounded)."""
+    shape = tuple(names)
+    order = _ORDERS.get(shape)
+    if order is None:
+        order = tuple(sorted(shape, key=_score))
+        if len(_ORDERS) >= 4096:
+            _ORDERS.clear()
+        _ORDERS[shape] = order
+    return order
+
+
+def _flags_text(output: Mapping[str, Any], keys: list[str]) -> str:
+    """Boolean output fields as one statement ("it was locked but not changed"); flags that are
+    not a state word (``success``, ``sent_status``) are left out: the other facts say it."""
+    on, off = [], []
+    for k in keys:
+        words = _label_for(k).split(" ")
+        if words[0].lower() in ("is", "was") and len(words) > 1:
+            words = words[1:]
+        if len(words) != 1 or not words[0].endswith("ed") or words[0].lower() in ("need", "feed", "speed", "seed"):
+            continue
+        (on if output[k] else off).append(words[0].lower())
+    if not on and not off:
+        return ""
+    parts = ([join_words(on)] if on else []) + (["not " + join_words(off, last=" or ")] if off else [])
+    return "it was " + " but ".join(parts)
+
+
+def _singular_word(noun: str) -> str:
+    """"files" -> "file", "entries" -> "entry" (for a count of one)."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith(("ches", "shes", "sses", "xes", "zes")):  # matches, boxes, addresses
+        return noun[:-2]
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return noun[:-1]
+    return noun
+
+
+def _fact(key: str, value: Any, rng: random.Random) -> str:
+    """One output field as a short statement ("the booking ID is BK-12345", "6 lines")."""
+    f = _FIELDS.get(key) or _field(key)
+    label = f.label
+    if type(value) is str and "\n" not in value and len(value) <= 100:  # the common case of _text_of
+        if not value:
+            return ""
+        text = value.strip() if f.kind is None else string_text(value.strip(), f.kind)
+        numeric = False
+    elif isinstance(value, list):
+        return _list_text(value, label if label.endswith("s") else label + " entries", rng)
+    elif isinstance(value, dict):
+        inner = [(ik, iv) for ik, iv in value.items() if not isinstance(iv, (dict, list))][:3]
+        if not inner:
+            return ""
+        return f"the {label} has " + join_words([f"{_label_for(ik)} {_text_of(iv, ik)}" for ik, iv in inner])
+    else:
+        if value is None or value == "":
+            return ""
+        text = str(value) if type(value) is int else _text_of(value, key)
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if numeric and f.unit is not None:
+        return f"the {f.unit[0]} is {text} {f.unit[1]}"
+    if numeric and f.single is not None:
+        return f"{text} {f.single if value == 1 else label}"
+    if f.prep:  # "moved from '/home/x'"
+        return f"{label} {text}"
+    if f.ed or isinstance(value, bool):
+        return f"{label}: {text}"
+    # one of "the {l} is {v}", "{l}: {v}", "the {l} is {v}" (labels are words: no braces)
+    return f"{label}: {text}" if int(rng.random() * 3) == 1 else f"the {label} is {text}"
+
+
+def summary_text(calls: Sequence[tuple[Tool, dict, Any]], *, rng: random.Random) -> str:
+    """The assistant's text that ends a turn: a concise, truthful summary of each call.
+
+    Each call is ``(tool, arguments, output)``.  Key scalar output values (ids, amounts,
+    counts, statuses) are stated exactly, lists are counted and their first entries named;
+    nothing is stated that is not in the outputs, besides counts of listed items.
+    """
+    sentences = []
+    for i, (tool, args, output) in enumerate(calls):
+        s = _summarize_one(tool, args or {}, output, rng)
+        if i > 0:
+            s = pick(rng, W.NEXT) + " " + s
+        sentences.append(cap(s) + ".")
+    opener = pick(rng, W.SUMMARY_OPENERS)
+    body = " ".join(sentences) if sentences else "There was nothing to do."
+    return f"{opener} {body}" if opener else body
