@@ -8,6 +8,7 @@ jsonschema otherwise); ``fits_checker`` compiles the same test once per schema;
 from __future__ import annotations
 
 import math
+import operator
 import re
 from typing import Any, Callable
 
@@ -214,10 +215,19 @@ def _fits_object(value: dict, schema: dict, root: Any, depth: int) -> bool:
 # ----------------------------------------------------------------------------------------
 # fits() compiled once per schema (argument validation runs it for every call)
 # ----------------------------------------------------------------------------------------
+#
+# The compiled tests evaluate the same conditions as fits(), in the same order (so a value
+# that makes fits() raise makes them raise too), but each schema's keywords are read and
+# specialised once: a "type" keyword becomes one predicate, a test with nothing to check is
+# left out, and the common single-type schemas get one closure that tests the type and the
+# keywords of that type together. Predicates that are bound C methods (``str.__instancecheck__``
+# is ``isinstance(v, str)``) cost no Python frame per value.
 
 _COMPOSED_KEYS = frozenset({"$ref", "anyOf", "oneOf", "allOf", "not"})
 _KNOWN_TYPES = frozenset({"string", "integer", "number", "boolean", "null", "object", "array"})
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+# the bound keywords as comparisons: the value passes when ``op(value, bound)`` is true
+_BOUND_OPS = {"minimum": operator.ge, "maximum": operator.le, "exclusiveMinimum": operator.gt, "exclusiveMaximum": operator.lt}
 
 
 def _always(value: Any) -> bool:
@@ -241,6 +251,8 @@ def fits_checker(schema: Any, root: Any, depth: int = 0) -> Callable[[Any], bool
         return _never
     if not _UNFIT_KEYS.isdisjoint(schema):
         return _never
+    if not _COMPOSED_KEYS.isdisjoint(schema):
+        return _compile_composed(schema, root, depth)
     try:
         return _compile_simple(schema, root, depth)
     except _NotSimple:
@@ -251,33 +263,82 @@ class _NotSimple(Exception):
     """A schema :func:`_compile_simple` leaves to the generic :func:`fits`."""
 
 
+def _compile_composed(schema: dict, root: Any, depth: int) -> Callable[[Any], bool]:
+    """:func:`fits` for a schema with ``anyOf``, ``oneOf`` or ``allOf`` lists: each branch
+    compiled, then the schema's own keywords. ``$ref`` and ``not`` stay with the generic
+    :func:`fits`, and so does anything that cannot be compiled.
+    """
+
+    def generic(value: Any) -> bool:
+        return fits(value, schema, root, depth)
+
+    if "$ref" in schema or "not" in schema:
+        return generic
+    try:
+        branches: dict[str, tuple[Callable[[Any], bool], ...]] = {}
+        for key in ("anyOf", "oneOf", "allOf"):
+            if key in schema:
+                subs = schema[key]
+                if type(subs) is not list:
+                    raise _NotSimple
+                branches[key] = tuple(fits_checker(s, root, depth + 1) for s in subs)
+        return _compile_simple(schema, root, depth, branches)
+    except Exception:  # _NotSimple, or a keyword value (a pattern re cannot compile) that fits()
+        return generic  # only meets, and raises on, when a value reaches it
+
+
 def _plain_number(v: Any) -> bool:
     return type(v) is int or type(v) is float
 
 
-def _compile_simple(schema: dict, root: Any, depth: int) -> Callable[[Any], bool]:
-    """:func:`fits` for a schema without composition; raises :class:`_NotSimple` otherwise."""
-    if not _COMPOSED_KEYS.isdisjoint(schema):
-        raise _NotSimple
+def _compile_simple(
+    schema: dict, root: Any, depth: int, branches: dict[str, tuple[Callable[[Any], bool], ...]] | None = None
+) -> Callable[[Any], bool]:
+    """:func:`fits` for a schema whose keywords are all simple (raises :class:`_NotSimple`
+    otherwise); ``branches`` holds the compiled ``anyOf``/``oneOf``/``allOf`` lists."""
     const = schema.get("const", _NO_VALUE)
     enum = schema.get("enum", _NO_VALUE)
     if enum is not _NO_VALUE and type(enum) is not list:
         raise _NotSimple
-    type_ok = _type_test(schema.get("type"))
+    names = _type_names(schema.get("type"))
+    # built in this order (as before): a keyword that is not simple is found in the same place
     on_string = _string_test(schema)
     on_number = _number_test(schema)
     on_array = _array_test(schema, root, depth)
-    on_object = _object_test(schema, root, depth)
+    plain = const is _NO_VALUE and enum is _NO_VALUE and not branches
+    single = names[0] if plain and names is not None and len(names) == 1 else None
+    on_object = _object_test(schema, root, depth, typed=single == "object")
+    if single is not None:
+        return _typed_check(single, on_string, on_number, on_array, on_object)
+    type_ok = None if names is None else _type_predicate(names)
+    # a string is JSON-equal to a constant or enum member only when that is a str equal to it
+    const_is_str = type(const) is str
+    enum_strs = frozenset(e for e in enum if type(e) is str) if enum is not _NO_VALUE else frozenset()
+    any_of, one_of, all_of = (branches.get(key) if branches else None for key in ("anyOf", "oneOf", "allOf"))
 
     def check(value: Any) -> bool:
-        if const is not _NO_VALUE and not json_equal(value, const):
-            return False
-        if enum is not _NO_VALUE and not any(json_equal(value, e) for e in enum):
-            return False
+        if const is not _NO_VALUE:
+            if type(value) is str:
+                if not (const_is_str and value == const):
+                    return False
+            elif not json_equal(value, const):
+                return False
+        if enum is not _NO_VALUE:
+            if type(value) is str:
+                if value not in enum_strs:
+                    return False
+            elif not any(json_equal(value, e) for e in enum):
+                return False
         if type_ok is not None and not type_ok(value):
             return False
+        if any_of is not None and not any(test(value) for test in any_of):
+            return False
+        if one_of is not None and sum(test(value) for test in one_of) != 1:
+            return False
+        if all_of is not None and not all(test(value) for test in all_of):
+            return False
         if isinstance(value, str):
-            return on_string(value)
+            return on_string(value) if on_string is not None else True
         if _is_num(value):
             return on_number(value)
         if isinstance(value, (list, tuple)):
@@ -292,8 +353,9 @@ def _compile_simple(schema: dict, root: Any, depth: int) -> Callable[[Any], bool
 _NO_VALUE = object()
 
 
-def _type_test(t: Any) -> Callable[[Any], bool] | None:
-    """The ``type`` keyword as one test (``None`` when every value passes it)."""
+def _type_names(t: Any) -> tuple[str, ...] | None:
+    """The ``type`` keyword as known type names (aliases resolved); ``None`` when every
+    value passes it (no keyword, or an ``any`` among the names)."""
     if t is None:
         return None
     names = []
@@ -304,10 +366,93 @@ def _type_test(t: Any) -> Callable[[Any], bool] | None:
         if not isinstance(x, str) or x not in _KNOWN_TYPES:
             raise _NotSimple
         names.append(x)
-    return lambda value: any(_is_type(value, x) for x in names)
+    return tuple(names)
 
 
-def _string_test(schema: dict) -> Callable[[str], bool]:
+def _is_integer(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) or isinstance(v, float) and v.is_integer()
+
+
+def _is_array(v: Any) -> bool:
+    return isinstance(v, (list, tuple))
+
+
+def _is_null(v: Any) -> bool:
+    return v is None
+
+
+# one predicate per type name: what _is_type(v, name) answers
+_TYPE_PREDICATES: dict[str, Callable[[Any], bool]] = {
+    "string": str.__instancecheck__,
+    "integer": _is_integer,
+    "number": _is_num,
+    "boolean": bool.__instancecheck__,
+    "null": _is_null,
+    "object": dict.__instancecheck__,
+    "array": _is_array,
+}
+
+
+def _type_predicate(names: tuple[str, ...]) -> Callable[[Any], bool]:
+    """Whether a value has one of the types ``names`` (``any(_is_type(v, n) for n in names)``)."""
+    if len(names) == 1:
+        return _TYPE_PREDICATES[names[0]]
+    tests = tuple(_TYPE_PREDICATES[n] for n in names)
+
+    def test(value: Any) -> bool:
+        for one in tests:
+            if one(value):
+                return True
+        return False
+
+    return test
+
+
+def _typed_check(
+    name: str,
+    on_string: Callable[[str], bool] | None,
+    on_number: Callable[[Any], bool],
+    on_array: Callable[[Any], bool],
+    on_object: Callable[[dict], bool],
+) -> Callable[[Any], bool]:
+    """The check of a schema whose ``type`` is the one type ``name`` and that has no
+    ``const``, ``enum`` or composition: the type test, then the keywords of that type.
+
+    A value of one type is never of another kind that fits() dispatches on (no class is
+    both a str and a dict, say), so only that type's keywords can apply to it.
+    """
+    if name == "string":
+        if on_string is None:
+            return str.__instancecheck__
+
+        def string_check(value: Any) -> bool:
+            return on_string(value) if isinstance(value, str) else False
+
+        return string_check
+    if name == "boolean":
+        return bool.__instancecheck__
+    if name == "null":
+        return _is_null
+    if name == "object":
+        return on_object  # made with typed=True: it tests isinstance(value, dict) itself
+    if name == "array":
+
+        def array_check(value: Any) -> bool:
+            return on_array(value) if isinstance(value, (list, tuple)) else False
+
+        return array_check
+    is_type = _is_integer if name == "integer" else _is_num
+    if on_number is _always:
+        return is_type
+
+    def number_check(value: Any) -> bool:
+        return on_number(value) if is_type(value) else False
+
+    return number_check
+
+
+def _string_test(schema: dict) -> Callable[[str], bool] | None:
+    """The string keywords as one test; ``None`` when every string passes them."""
     lo, hi = schema.get("minLength", 0), schema.get("maxLength")
     if not _plain_number(lo) or hi is not None and not _plain_number(hi):
         raise _NotSimple
@@ -319,9 +464,13 @@ def _string_test(schema: dict) -> Callable[[str], bool]:
     except re.error:  # fits() cannot prove such a string valid
         return _never
     check = _FORMATS.get(fmt)
+    if lo <= 0:
+        lo = None  # len(value) < lo cannot be true
+    if lo is None and hi is None and rx is None and check is None:
+        return None
 
     def test(value: str) -> bool:
-        if len(value) < lo or hi is not None and len(value) > hi:
+        if lo is not None and len(value) < lo or hi is not None and len(value) > hi:
             return False
         if rx is not None and rx.search(value) is None:
             return False
@@ -333,7 +482,7 @@ def _string_test(schema: dict) -> Callable[[str], bool]:
 def _number_test(schema: dict) -> Callable[[Any], bool]:
     if any(schema.get(key) is True for key in _BOUNDS):  # draft 4 boolean form: fits() says no
         return _never
-    bounds = [(key, schema[key]) for key in _BOUNDS if _is_num(schema.get(key))]
+    bounds = tuple((_BOUND_OPS[key], schema[key]) for key in _BOUNDS if _is_num(schema.get(key)))
     step = schema.get("multipleOf")
     if not bounds and step is None:
         return _always
@@ -341,17 +490,8 @@ def _number_test(schema: dict) -> Callable[[Any], bool]:
         return _never
 
     def test(value: Any) -> bool:
-        for key, bound in bounds:
-            if key == "minimum":
-                if not value >= bound:
-                    return False
-            elif key == "maximum":
-                if not value <= bound:
-                    return False
-            elif key == "exclusiveMinimum":
-                if not value > bound:
-                    return False
-            elif not value < bound:
+        for passes, bound in bounds:
+            if not passes(value, bound):
                 return False
         return step is None or _multiple_ok(value, step)
 
@@ -373,9 +513,14 @@ def _array_test(schema: dict, root: Any, depth: int) -> Callable[[Any], bool]:
         n = len(value)
         if n < lo or hi is not None and n > hi:
             return False
-        for i, item in enumerate(value):
-            if not (prefix_tests[i] if i < len(prefix_tests) else item_test)(item):
-                return False
+        if prefix_tests:
+            for i, item in enumerate(value):
+                if not (prefix_tests[i] if i < len(prefix_tests) else item_test)(item):
+                    return False
+        elif item_test is not _always:
+            for item in value:
+                if not item_test(item):
+                    return False
         if unique:
             for i in range(1, n):
                 if any(json_equal(value[i], value[j]) for j in range(i)):
@@ -385,7 +530,9 @@ def _array_test(schema: dict, root: Any, depth: int) -> Callable[[Any], bool]:
     return test
 
 
-def _object_test(schema: dict, root: Any, depth: int) -> Callable[[Any], bool]:
+def _object_test(schema: dict, root: Any, depth: int, *, typed: bool = False) -> Callable[[Any], bool]:
+    """The object keywords as one test; with ``typed``, a value that is not a dict fails it
+    (the check of a schema of type object and nothing else, in one closure)."""
     required = schema.get("required", ())
     lo, hi = schema.get("minProperties", 0), schema.get("maxProperties")
     props = schema.get("properties") or {}
@@ -395,12 +542,16 @@ def _object_test(schema: dict, root: Any, depth: int) -> Callable[[Any], bool]:
         raise _NotSimple
     prop_tests = {k: fits_checker(s, root, depth + 1) for k, s in props.items()}
     extra_test = fits_checker(schema.get("additionalProperties", True), root, depth + 1)
+    required = tuple(required)
+    sized = not lo <= 0 or hi is not None  # else no length can fail the size keywords
 
-    def test(value: dict) -> bool:
+    def test(value: Any) -> bool:
+        if typed and not isinstance(value, dict):
+            return False
         for k in required:
             if k not in value:
                 return False
-        if len(value) < lo or hi is not None and len(value) > hi:
+        if sized and (len(value) < lo or hi is not None and len(value) > hi):
             return False
         for k, v in value.items():
             if not prop_tests.get(k, extra_test)(v):

@@ -11,7 +11,8 @@ reason is ``"<code>: <detail>"``; the codes are:
   after a miss turn has none, or a ``tool_call`` id is not answered exactly once;
 * ``tools``: a tool is offered or called that the catalog or the turn lacks, or a
   ``miss_func`` turn offers the withheld tool;
-* ``schema``, ``execution``, ``grounding``, ``requests``, ``replay``: the named checks.
+* ``schema``, ``execution``, ``grounding``, ``requests``, ``replay``: the named checks
+  (grounding lives in :mod:`magnet_graph.grounding`).
 
 :func:`verify_file` streams a JSONL file and adds ``json`` (a line that is not a JSON
 object). The translation loop runs :func:`verify_record` on every record before writing it.
@@ -19,36 +20,31 @@ object). The translation loop runs :func:`verify_record` on every record before 
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path as FsPath
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 import orjson
 
 from .errors import MagnetError, RecordError
 from .execute import Environment, canonical_json, content_id, output_error, validate_arguments
-from .schema_fit import json_equal, resolve_ref
+from .grounding import _numbers_in, _said, check_grounding
+from .schema_fit import fits_checker
+from .short_json import short_json
 from .types import Catalog
 
 __all__ = ["CHECKS", "RecordResult", "VerifyReport", "verify_record", "verify_file"]
 
+# kept importable from here: tests read these grounding helpers as magnet_graph.verify names
+_REEXPORTED = (_numbers_in, _said)
+
 #: The checks named in a record's ``verification.checks``, in the order they run.
 CHECKS = ("calls", "schema", "execution", "grounding", "requests", "replay")
 _KINDS = ("normal", "miss_func", "miss_param")
-_SHORT = 60
-
-
-def _short(value: Any) -> str:
-    try:
-        text = orjson.dumps(value).decode()
-    except TypeError:
-        text = repr(value)
-    return text if len(text) <= _SHORT else text[: _SHORT - 3] + "..."
 
 
 def _reason_code(reason: str) -> str:
@@ -72,6 +68,10 @@ _FIELDS: tuple[tuple[str, type | tuple[type, ...]], ...] = (
 )
 
 
+_FIELD_NAMES = tuple(name for name, _ in _FIELDS)
+_FIELD_TYPES = tuple(kind for _, kind in _FIELDS)  # the usual case: each field exactly of its type
+
+
 def _check_shape(record: Any) -> list[str]:
     """Failures that make the other checks meaningless (missing fields, wrong types)."""
     if not isinstance(record, dict):
@@ -79,53 +79,69 @@ def _check_shape(record: Any) -> list[str]:
     out: list[str] = []
     if record.get("schema_version", 1) != 1:
         out.append(f"record: schema_version {record.get('schema_version')!r} is not supported (expected 1)")
-    for name, kind in _FIELDS:
-        if name not in record:
-            out.append(f"record: missing field {name}")
-        elif not isinstance(record[name], kind) or isinstance(record[name], bool):
-            out.append(f"record: field {name} must be {getattr(kind, '__name__', kind)}")
+    if type(record) is not dict or tuple(map(type, map(record.get, _FIELD_NAMES))) != _FIELD_TYPES:
+        for name, kind in _FIELDS:  # not every field is there with exactly its type: look closer
+            if name not in record:
+                out.append(f"record: missing field {name}")
+            elif not isinstance(record[name], kind) or isinstance(record[name], bool):
+                out.append(f"record: field {name} must be {getattr(kind, '__name__', kind)}")
     if out:
         return out
     if not _str_list(record["toolkits"]):
         out.append("record: toolkits must be a list of toolkit names")
-    if not all(isinstance(t, dict) and isinstance(t.get("name"), str) for t in record["tools"]):
+    if not _all_with_str(record["tools"], "name"):
         out.append("record: every entry of tools must be an object with a string name")
-    if not all(isinstance(m, dict) and isinstance(m.get("role"), str) for m in record["messages"]):
+    if not _all_with_str(record["messages"], "role"):
         out.append("record: every message must be an object with a string role")
     if len(record["path"]) != len(record["turns"]):
         out.append(f"record: {len(record['turns'])} turns but the path has {len(record['path'])}")
     for i, p in enumerate(record["path"]):
-        if not (isinstance(p, dict) and _str_list(p.get("funcs")) and _str_list(p.get("tags", []))):
-            out.append(f"record: path[{i}] must be an object with lists of strings funcs and tags")
+        if isinstance(p, dict):
+            funcs = p.get("funcs")
+            if isinstance(funcs, list) and all(map(str.__instancecheck__, funcs)):  # _str_list, inlined
+                tags = p.get("tags", [])
+                if isinstance(tags, list) and all(map(str.__instancecheck__, tags)):
+                    continue
+        out.append(f"record: path[{i}] must be an object with lists of strings funcs and tags")
     for i, turn in enumerate(record["turns"]):
         out.extend(_check_turn_shape(i, turn))
     return out
 
 
 def _str_list(value: Any) -> bool:
-    return isinstance(value, list) and all(map(isinstance, value, repeat(str)))  # map: no Python frame per item
+    # str.__instancecheck__(x) is isinstance(x, str); through map, no Python frame per item
+    return isinstance(value, list) and all(map(str.__instancecheck__, value))
+
+
+_ONLY_DICTS = frozenset({dict})
+
+
+def _all_with_str(items: list, key: str) -> bool:
+    """Whether every item is a dict whose ``key`` is a string (``isinstance`` semantics)."""
+    if _ONLY_DICTS.issuperset(map(type, items)):  # plain dicts (the usual case): read in C
+        return all(map(str.__instancecheck__, map(dict.get, items, repeat(key))))
+    return all(isinstance(m, dict) and isinstance(m.get(key), str) for m in items)
 
 
 def _check_turn_shape(i: int, turn: Any) -> list[str]:
-    where = f"record: turns[{i}]"
     if not isinstance(turn, dict):
-        return [f"{where} must be an object"]
+        return [f"record: turns[{i}] must be an object"]
     out: list[str] = []
     if turn.get("index") != i:
-        out.append(f"{where}.index is {turn.get('index')!r}, expected {i}")
+        out.append(f"record: turns[{i}].index is {turn.get('index')!r}, expected {i}")
     if turn.get("kind", "normal") not in _KINDS:
-        out.append(f"{where}.kind {turn.get('kind')!r} is not one of {', '.join(_KINDS)}")
+        out.append(f"record: turns[{i}].kind {turn.get('kind')!r} is not one of {', '.join(_KINDS)}")
     if not _str_list(turn.get("tools")):
-        out.append(f"{where}.tools must be a list of tool names")
+        out.append(f"record: turns[{i}].tools must be a list of tool names")
     span = turn.get("messages")
-    if not (isinstance(span, list) and len(span) == 2 and all(type(x) is int for x in span)):
-        out.append(f"{where}.messages must be [start, end]")
+    if not (isinstance(span, list) and len(span) == 2 and type(span[0]) is int and type(span[1]) is int):
+        out.append(f"record: turns[{i}].messages must be [start, end]")
     missing = turn.get("missing")
     if missing is not None and not (isinstance(missing, dict) and isinstance(missing.get("function"), str)):
-        out.append(f"{where}.missing must be null or an object with a string function")
+        out.append(f"record: turns[{i}].missing must be null or an object with a string function")
     calls = turn.get("calls", [])
     if not isinstance(calls, list):
-        return out + [f"{where}.calls must be a list"]
+        return out + [f"record: turns[{i}].calls must be a list"]
     for j, call in enumerate(calls):
         if not (
             isinstance(call, dict)
@@ -133,7 +149,7 @@ def _check_turn_shape(i: int, turn: Any) -> list[str]:
             and isinstance(call.get("name"), str)
             and isinstance(call.get("arguments"), dict)
         ):
-            out.append(f"{where}.calls[{j}] must have a string id and name and an arguments object")
+            out.append(f"record: turns[{i}].calls[{j}] must have a string id and name and an arguments object")
     return out
 
 
@@ -142,9 +158,40 @@ def _check_turn_shape(i: int, turn: Any) -> list[str]:
 # ----------------------------------------------------------------------------------------
 
 
-def _check_messages(record: dict) -> tuple[list[str], list[list[str]] | None]:
+# Comparing JSON values: the checks compare canonical JSON (sorted keys), which costs a parse
+# and two sorted serializations per value. When a message holds exactly the text orjson writes
+# for the recorded value (the translation loop writes messages so), the two are equal without
+# that work. With the options below, orjson refuses (raises for) dataclasses, dates and
+# subclasses of str, int, dict and list instead of writing them, so a value it writes is JSON
+# data, and JSON data with the same text has the same canonical JSON. (orjson.Fragment, raw
+# JSON text put in as is, would slip through; no record read from JSON can hold one.)
+_PLAIN = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def _plain_json(value: Any) -> bytes | None:
+    """orjson's text of a value that is JSON data; ``None`` for any other value."""
+    try:
+        return orjson.dumps(value, option=_PLAIN)
+    except TypeError:  # not (only) JSON data: the caller compares the canonical way
+        return None
+
+
+class _Learnt:
+    """What the message check learns that later checks reuse: the plain JSON text of the
+    recorded outputs it compared (``id(call) -> text``), and whether every turn was in the
+    translation loop's form (then the user texts of the turns are all the user messages)."""
+
+    __slots__ = ("outputs", "regular")
+
+    def __init__(self) -> None:
+        self.outputs: dict[int, bytes] = {}
+        self.regular = False
+
+
+def _check_messages(record: dict, learnt: _Learnt | None = None) -> tuple[list[str], list[list[str]] | None]:
     """Tiling, role order and message/call agreement. Returns the failures and, when the
-    slices tile, the user messages of each turn (for grounding); ``None`` otherwise."""
+    slices tile, the user messages of each turn (for grounding); ``None`` otherwise.
+    ``learnt`` is filled for the turns that take the fast path (:func:`_fast_turn_messages`)."""
     messages: list[dict] = record["messages"]
     turns: list[dict] = record["turns"]
     out: list[str] = []
@@ -163,11 +210,92 @@ def _check_messages(record: dict) -> tuple[list[str], list[list[str]] | None]:
         return out, None
     users: list[list[str]] = []
     seen_ids: set[str] = set()
+    regular = True
+    outputs = learnt.outputs if learnt is not None else {}
     for turn in turns:
-        texts, failures = _check_turn_messages(turn, messages, seen_ids)
+        texts = _fast_turn_messages(turn, messages, seen_ids, outputs)
+        if texts is None:  # something differs from the usual form: the full walk finds what
+            regular = False
+            texts, failures = _check_turn_messages(turn, messages, seen_ids)
+            out.extend(failures)
         users.append(texts)
-        out.extend(failures)
+    if learnt is not None:
+        learnt.regular = regular
     return out, users
+
+
+def _fast_turn_messages(
+    turn: dict, messages: list[dict], seen_ids: set[str], outputs: dict[int, bytes]
+) -> list[str] | None:
+    """The user texts of a turn whose messages are in the translation loop's form and agree
+    with its calls, so that :func:`_check_turn_messages` would find nothing (it also adds
+    the turn's call ids to ``seen_ids``, and to ``outputs`` the plain JSON text of each
+    call's output); ``None``, with nothing changed, otherwise.
+
+    The form: user message(s); then blocks of one assistant message with a list of tool
+    calls and one tool message per call, in the same order, each call being the next
+    recorded call with its arguments text (and the result text) the plain JSON of the
+    recorded arguments (and output); then one assistant text.
+    """
+    start, end = turn["messages"]
+    calls = turn.get("calls", [])
+    dumps = orjson.dumps
+    texts: list[str] = []
+    i = start
+    while i < end and messages[i]["role"] == "user":
+        content = messages[i].get("content")
+        if type(content) is not str:
+            return None
+        texts.append(content)
+        i += 1
+    if not texts:
+        return None
+    last = end - 1
+    ids: set[str] = set()
+    matched: list[tuple[dict, bytes]] = []
+    k = 0
+    while i < last:
+        msg = messages[i]
+        tool_calls = msg.get("tool_calls") if msg["role"] == "assistant" else None
+        if type(tool_calls) is not list or not tool_calls or i + len(tool_calls) >= last:
+            return None
+        for tc in tool_calls:
+            i += 1
+            if k >= len(calls) or type(tc) is not dict:
+                return None
+            call = calls[k]
+            cid, name = call["id"], call["name"]
+            fn = tc.get("function")
+            if type(fn) is not dict or type(tc.get("id")) is not str or tc["id"] != cid or cid in ids or cid in seen_ids:
+                return None
+            if type(fn.get("name")) is not str or fn["name"] != name or tc.get("type", "function") != "function":
+                return None
+            raw = fn.get("arguments")
+            try:  # what _plain_json does, inlined
+                args_text, text = dumps(call["arguments"], option=_PLAIN), dumps(call.get("output"), option=_PLAIN)
+            except TypeError:
+                return None
+            if type(raw) is not str or raw != args_text.decode():
+                return None
+            answer = messages[i]
+            if answer["role"] != "tool" or type(answer.get("tool_call_id")) is not str or answer["tool_call_id"] != cid:
+                return None
+            content = answer.get("content")
+            if answer.get("name", name) != name or type(content) is not str or content != text.decode():
+                return None
+            ids.add(cid)
+            matched.append((call, text))
+            k += 1
+        i += 1
+    final = messages[last]
+    if i != last or k != len(calls) or final["role"] != "assistant" or final.get("tool_calls"):
+        return None
+    if type(final.get("content")) is not str:
+        return None
+    seen_ids.update(ids)
+    for call, text in matched:
+        outputs[id(call)] = text
+    return texts
 
 
 def _check_turn_messages(turn: dict, messages: list[dict], seen_ids: set[str]) -> tuple[list[str], list[str]]:
@@ -314,9 +442,10 @@ def _check_calls(record: dict, catalog: Catalog) -> list[str]:
     out: list[str] = []
     turns: list[dict] = record["turns"]
     offered = {t["name"] for t in record["tools"]}
-    for name in sorted(offered):
-        if name not in catalog:
-            out.append(f"tools: tool {name} is not in catalog {catalog.id}")
+    if not offered.issubset(catalog.by_name):  # `name in catalog` is `name in catalog.by_name`
+        for name in sorted(offered):
+            if name not in catalog:
+                out.append(f"tools: tool {name} is not in catalog {catalog.id}")
     for turn, step in zip(turns, record["path"]):
         t = turn["index"]
         kind = turn.get("kind", "normal")
@@ -326,9 +455,10 @@ def _check_calls(record: dict, catalog: Catalog) -> list[str]:
         path_kind = "miss_func" if "miss_func" in tags else "miss_param" if "miss_param" in tags else "normal"
         if kind != path_kind:
             out.append(f"calls: turn {t} is {kind} but its path turn is {path_kind}")
-        for name in turn["tools"]:
-            if name not in offered:
-                out.append(f"tools: turn {t} offers {name}, which is not in the record's tools")
+        if not offered.issuperset(turn["tools"]):
+            for name in turn["tools"]:
+                if name not in offered:
+                    out.append(f"tools: turn {t} offers {name}, which is not in the record's tools")
         for name in dict.fromkeys(names):
             if name not in turn["tools"]:
                 out.append(f"tools: turn {t} calls {name}, which is not offered in that turn")
@@ -381,24 +511,42 @@ def _check_miss(record: dict, turn: dict) -> list[str]:
 # ----------------------------------------------------------------------------------------
 
 
-def _iter_calls(record: dict) -> Iterator[tuple[int, dict]]:
-    for turn in record["turns"]:
-        for call in turn.get("calls", []):
-            yield turn["index"], call
+# id(parameters schema) -> (schema, its fits() checker): the quick test validate_arguments
+# makes first, kept here per schema (held, so its id is not reused; bounded like _PLANS)
+_FIT_CHECKS: dict[int, tuple[Any, Callable[[Any], bool]]] = {}
+_MEMO_SCHEMAS = 512  # parameter schemas remembered in _FIT_CHECKS before it starts over
+
+
+def _surely_valid(params: Any, arguments: Any) -> bool:
+    """True when ``arguments`` surely validate against ``params`` (then validate_arguments
+    returns ``[]``: its own first test is this one); False means: ask validate_arguments."""
+    if "$schema" in params:  # other drafts always take validate_arguments' full path
+        return False
+    entry = _FIT_CHECKS.get(id(params))
+    if entry is None or entry[0] is not params:
+        if len(_FIT_CHECKS) >= _MEMO_SCHEMAS:
+            _FIT_CHECKS.clear()
+        entry = _FIT_CHECKS[id(params)] = (params, fits_checker(params, params))
+    return entry[1](arguments)
 
 
 def _check_schema_and_execution(record: dict, catalog: Catalog) -> list[str]:
     out: list[str] = []
-    for t, call in _iter_calls(record):
-        name = call["name"]
-        if name not in catalog:
-            out.append(f"calls: turn {t} call {call['id']} uses unknown tool {name}")
-            continue
-        for err in validate_arguments(catalog, name, call["arguments"]):
-            out.append(f"schema: turn {t} call {name} ({call['id']}) argument {err}")
-        message = output_error(call.get("output"))
-        if message is not None:
-            out.append(f"execution: turn {t} call {name} ({call['id']}) returned an error: {_short(message)}")
+    by_name = catalog.by_name  # `name in catalog` is `name in catalog.by_name`
+    for turn in record["turns"]:
+        t = turn["index"]
+        for call in turn.get("calls", []):
+            name = call["name"]
+            if name not in by_name:
+                out.append(f"calls: turn {t} call {call['id']} uses unknown tool {name}")
+                continue
+            arguments = call["arguments"]
+            if not _surely_valid(by_name[name].parameters, arguments):
+                for err in validate_arguments(catalog, name, arguments):
+                    out.append(f"schema: turn {t} call {name} ({call['id']}) argument {err}")
+            message = output_error(call.get("output"))
+            if message is not None:
+                out.append(f"execution: turn {t} call {name} ({call['id']}) returned an error: {short_json(message)}")
     return out
 
 
@@ -408,16 +556,56 @@ def _is_identifier_like(name: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _tool_name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern finding any identifier-like name of ``names`` as a whole word: what
+    ``(?<![A-Za-z0-9_])(?:name1|name2|...)(?![A-Za-z0-9_])`` (longest names first) finds.
+
+    The names are grouped by first character, each group behind that character and a
+    look-behind over it: the regex engine then jumps to the next possible first character
+    in C, and tries only the names that start with it, in the same order as before.
+    """
     picked = sorted((n for n in names if _is_identifier_like(n)), key=len, reverse=True)
     if not picked:
         return None
-    return re.compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(map(re.escape, picked)) + r")(?![A-Za-z0-9_])")
+    groups: dict[str, list[str]] = {}
+    for name in picked:
+        groups.setdefault(name[0], []).append(re.escape(name[1:]))
+    branches = [
+        f"{re.escape(first)}(?<![A-Za-z0-9_]{re.escape(first)})(?:{'|'.join(rests)})" for first, rests in groups.items()
+    ]
+    return re.compile("(?:" + "|".join(branches) + r")(?![A-Za-z0-9_])")
 
 
-def _check_requests(record: dict) -> list[str]:
-    out: list[str] = []
+@lru_cache(maxsize=256)
+def _tool_name_markers(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern found in every text that :func:`_tool_name_pattern` finds a name in (a quick
+    test before it): each identifier-like name holds a marker, an underscore, a digit or a
+    lower-upper pair (what makes it identifier-like), and a text holding the name holds it."""
+    markers: set[str] = set()
+    for name in names:
+        if not _is_identifier_like(name):
+            continue
+        if "_" in name:
+            markers.add("_")
+        markers.update(c for c in name if c.isdigit())
+        markers.update(a + b for a, b in zip(name, name[1:]) if "a" <= a <= "z" and "A" <= b <= "Z")
+    if not markers:
+        return None
+    return re.compile("|".join(map(re.escape, sorted(markers))))
+
+
+def _check_requests(record: dict, users: list[list[str]] | None = None) -> list[str]:
+    """No user message names a tool or repeats an earlier one. ``users``: the user texts of
+    each turn when they are all of the record's user messages (every turn in the translation
+    loop's form); then a record without a failure is told by them alone."""
     names = tuple(sorted({t["name"] for t in record["tools"]}))
     pattern = _tool_name_pattern(names)
+    if users is not None:
+        texts = [text for turn_texts in users for text in turn_texts]
+        if len(set(texts)) == len(texts):  # no repeat; and a text without a marker names no tool
+            markers = _tool_name_markers(names)
+            if pattern is None or markers is None or not any(map(pattern.search, filter(markers.search, texts))):
+                return []
+    out: list[str] = []
     first: dict[str, int] = {}
     for i, msg in enumerate(record["messages"]):
         if msg["role"] != "user" or not isinstance(msg.get("content"), str):
@@ -431,221 +619,6 @@ def _check_requests(record: dict) -> list[str]:
             out.append(f"requests: user message {i} repeats message {first[text]} exactly")
         else:
             first[text] = i
-    return out
-
-
-# ----------------------------------------------------------------------------------------
-# Grounding
-# ----------------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|(?<![\w.])[-+]?\.\d+")
-_NUMERIC_STRING = re.compile(r"\s*[$€£]?\s*[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?\s*%?\s*\Z")
-
-
-def _numbers_in(text: str) -> list[float]:
-    return [float(m.group(0).replace(",", "")) for m in _NUMBER.finditer(text)]
-
-
-def _as_number(text: str) -> float | None:
-    if not _NUMERIC_STRING.match(text) or not any(c.isdigit() for c in text):
-        return None
-    try:
-        return float(text.strip().strip("$€£%").strip().replace(",", ""))
-    except ValueError:
-        return None
-
-
-def _said(value: str, text: str) -> bool:
-    """Whether ``value`` occurs in ``text`` as a whole: not inside a longer word or id
-    (``"a"`` is not said by "a bank account", ``ACC-68`` is not said by ``ACC-6812``)."""
-    if len(value) < 2:  # one letter is in every sentence: it counts only when quoted
-        return bool(value) and any(q + value + q in text for q in ("'", '"', "`"))
-    start = text.find(value)
-    while start != -1:
-        end = start + len(value)
-        for plural in ("s", "es"):  # "2 desk lamps" states the item "desk lamp"
-            if value[-1].isalpha() and text.startswith(plural, end) and not _word_char(text[end + len(plural):end + len(plural) + 1] or " "):
-                end += len(plural)
-                break
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if not (_word_char(before) and _word_char(value[0])) and not (_word_char(after) and _word_char(value[-1])):
-            if not (value[0].isalnum() and before in "-_") and not (value[-1].isalnum() and after in "-_"):
-                return True
-        start = text.find(value, start + 1)
-    return False
-
-
-def _word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-class _Sources:
-    """What a call may take its argument values from: user text and earlier outputs.
-
-    Outputs are indexed lazily: only when a value is not found in the user text nor in
-    the outputs indexed so far (most values are stated by the user, and the last turn's
-    outputs feed nothing); the numbers of user messages are read at the first number.
-    """
-
-    __slots__ = ("text", "user_numbers", "strings", "numbers", "pending", "pending_text")
-
-    def __init__(self) -> None:
-        self.text = ""  # lower-cased user messages so far
-        self.user_numbers: set[float] = set()
-        self.strings: set[str] = set()
-        self.numbers: set[float] = set()
-        self.pending: list[Any] = []  # outputs added but not indexed yet
-        self.pending_text: list[str] = []  # user messages whose numbers are not read yet
-
-    def add_user(self, text: str) -> None:
-        self.text += "\n" + text.lower()
-        self.pending_text.append(text)
-
-    def add_output(self, value: Any) -> None:
-        self.pending.append(value)
-
-    def _index(self) -> None:
-        """Add every key, string and number of the pending outputs to the sets."""
-        strings, numbers = self.strings, self.numbers
-        stack, self.pending = self.pending, []
-        while stack:
-            value = stack.pop()
-            if isinstance(value, dict):
-                for k, v in value.items():
-                    strings.add(str(k))
-                    stack.append(v)
-            elif isinstance(value, list):
-                stack.extend(value)
-            elif isinstance(value, str):
-                strings.add(value)
-                number = _as_number(value)
-                if number is not None:
-                    numbers.add(number)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                numbers.add(float(value))
-                strings.add(str(value))
-                if isinstance(value, float) and value.is_integer():
-                    strings.add(str(int(value)))
-
-    def has_string(self, value: str) -> bool:
-        if value in self.strings or _said(value.lower(), self.text):
-            return True
-        if not self.pending:
-            return False
-        self._index()
-        return value in self.strings
-
-    def has_number(self, value: float) -> bool:
-        x = float(value)
-        if self.pending_text:
-            for text in self.pending_text:
-                self.user_numbers.update(_numbers_in(text))
-            self.pending_text.clear()
-        if x in self.user_numbers or x in self.numbers:
-            return True
-        if self.pending:
-            self._index()
-            if x in self.numbers:
-                return True
-        return any(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9) for y in (*self.user_numbers, *self.numbers))
-
-
-def _fixed_values(schema: Any, root: Any, depth: int = 0) -> Iterator[Any]:
-    """The enum, const and default values a schema (and its alternatives) allows outright."""
-    if not isinstance(schema, dict) or depth > 8:
-        return
-    if "$ref" in schema:
-        yield from _fixed_values(resolve_ref(root, schema["$ref"]), root, depth + 1)
-    if "enum" in schema and isinstance(schema["enum"], list):
-        yield from schema["enum"]
-    for key in ("const", "default"):
-        if key in schema:
-            yield schema[key]
-    for key in ("anyOf", "oneOf", "allOf"):
-        for branch in schema.get(key) or ():
-            yield from _fixed_values(branch, root, depth + 1)
-
-
-def _sub_schema(schema: Any, root: Any, key: str | int) -> Any:
-    """The schema of ``key`` (property name or array index) inside ``schema``, or ``{}``."""
-    if not isinstance(schema, dict):
-        return {}
-    if "$ref" in schema:
-        target = resolve_ref(root, schema["$ref"])
-        if isinstance(target, dict):
-            schema = target
-    if isinstance(key, str):
-        props = schema.get("properties")
-        if isinstance(props, dict) and key in props:
-            return props[key]
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict):
-            return extra
-    else:
-        prefix = schema.get("prefixItems")
-        if isinstance(prefix, list) and key < len(prefix):
-            return prefix[key]
-        if isinstance(schema.get("items"), dict):
-            return schema["items"]
-    for alt in ("anyOf", "oneOf", "allOf"):
-        for branch in schema.get(alt) or ():
-            found = _sub_schema(branch, root, key)
-            if found:
-                return found
-    return {}
-
-
-_FIXED_KEYS = frozenset({"$ref", "enum", "const", "default", "anyOf", "oneOf", "allOf"})
-
-
-def _ungrounded(value: Any, schema: Any, root: Any, where: str, src: _Sources, out: list[tuple[str, Any]]) -> None:
-    """Append to ``out`` (argument path, value) of every leaf of ``value`` that nothing grounds."""
-    if value is None or isinstance(value, bool):
-        return
-    if (
-        isinstance(schema, dict)
-        and not _FIXED_KEYS.isdisjoint(schema)
-        and any(json_equal(value, fixed) for fixed in _fixed_values(schema, root))
-    ):
-        return
-    if isinstance(value, str):
-        if not src.has_string(value):
-            out.append((where, value))
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _ungrounded(v, _sub_schema(schema, root, k), root, f"{where}.{k}", src, out)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _ungrounded(v, _sub_schema(schema, root, i), root, f"{where}[{i}]", src, out)
-    elif isinstance(value, (int, float)):
-        if not src.has_number(value):
-            out.append((where, value))
-    else:
-        out.append((where, value))
-
-
-def _check_grounding(record: dict, catalog: Catalog, users: list[list[str]]) -> list[str]:
-    out: list[str] = []
-    src = _Sources()
-    leaves: list[tuple[str, Any]] = []
-    for turn, texts in zip(record["turns"], users):
-        t = turn["index"]
-        for text in texts:
-            src.add_user(text)
-        for call in turn.get("calls", []):
-            name = call["name"]
-            tool = catalog.by_name.get(name)
-            params = tool.parameters if tool is not None else {}
-            for arg, value in call["arguments"].items():
-                _ungrounded(value, _sub_schema(params, params, arg), params, arg, src, leaves)
-            for where, leaf in leaves:
-                out.append(
-                    f"grounding: turn {t} call {name} argument {where}={_short(leaf)} "
-                    "is not stated by the user nor in an earlier output"
-                )
-            leaves.clear()
-            src.add_output(call.get("output"))
     return out
 
 
@@ -671,7 +644,25 @@ def _first_difference(a: Any, b: Any, where: str = "") -> str:
     return where or "/"
 
 
-def _check_replay(record: dict, catalog: Catalog) -> list[str]:
+# immutable JSON scalars: a call whose argument values are all of these types gives the code
+# it runs nothing of the record that it could change
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _same_output(replayed: Any, recorded: Any, recorded_plain: bytes | None) -> bool:
+    """``canonical_json(replayed) == canonical_json(recorded)``, without sorting when the
+    plain JSON texts are equal (``recorded_plain``: that of ``recorded``, if known)."""
+    text = _plain_json(replayed)
+    if text is not None and text == (recorded_plain if recorded_plain is not None else _plain_json(recorded)):
+        return True
+    return canonical_json(replayed) == canonical_json(recorded)
+
+
+def _check_replay(record: dict, catalog: Catalog, plain: dict[int, bytes] | None = None) -> list[str]:
+    """Re-execute every call from the recorded initial state; compare outputs, the simulated
+    flags and the end state. ``plain`` (from :func:`_check_messages`) holds the plain JSON of
+    recorded outputs; it is used only while no replayed call has received a list or object
+    argument (through which tool code could change a recorded value)."""
     out: list[str] = []
     initial = record["initial_state"]
     try:
@@ -680,26 +671,34 @@ def _check_replay(record: dict, catalog: Catalog) -> list[str]:
         return [f"replay: cannot set up the environment: {exc}"]
     for name in sorted(set(env.executable) - set(initial)):
         out.append(f"replay: initial_state has no entry for executable toolkit {name}")
-    for t, call in _iter_calls(record):
-        name = call["name"]
-        if name not in catalog:
-            continue  # reported by the calls check
-        try:
-            result = env.execute(name, call["arguments"])
-        except MagnetError as exc:
-            out.append(f"replay: turn {t} call {name} ({call['id']}) cannot run: {exc}")
-            continue
-        recorded = call.get("output")
-        if canonical_json(result.output) != canonical_json(recorded):
-            out.append(
-                f"replay: turn {t} call {name} ({call['id']}) output differs at "
-                f"{_first_difference(recorded, result.output)}: "
-                f"recorded {_short(recorded)}, replayed {_short(result.output)}"
-            )
-        if bool(call.get("simulated", False)) != result.simulated:
-            state = "simulated" if result.simulated else "executable"
-            flag = call.get("simulated", False)
-            out.append(f"replay: turn {t} call {name} ({call['id']}) is {state} but recorded simulated={flag}")
+    known = plain or {}
+    by_name = catalog.by_name  # `name in catalog` is `name in catalog.by_name`
+    execute = env.execute
+    for turn in record["turns"]:
+        t = turn["index"]
+        for call in turn.get("calls", []):
+            name = call["name"]
+            if name not in by_name:
+                continue  # reported by the calls check
+            arguments = call["arguments"]
+            if known and not (type(arguments) is dict and _SCALARS.issuperset(map(type, arguments.values()))):
+                known = {}  # the call's code receives a list or object of the record: forget the texts
+            try:
+                result = execute(name, arguments)
+            except MagnetError as exc:
+                out.append(f"replay: turn {t} call {name} ({call['id']}) cannot run: {exc}")
+                continue
+            recorded = call.get("output")
+            if not _same_output(result.output, recorded, known.get(id(call))):
+                out.append(
+                    f"replay: turn {t} call {name} ({call['id']}) output differs at "
+                    f"{_first_difference(recorded, result.output)}: "
+                    f"recorded {short_json(recorded)}, replayed {short_json(result.output)}"
+                )
+            if bool(call.get("simulated", False)) != result.simulated:
+                state = "simulated" if result.simulated else "executable"
+                flag = call.get("simulated", False)
+                out.append(f"replay: turn {t} call {name} ({call['id']}) is {state} but recorded simulated={flag}")
     end = env.state_json()
     recorded_end = record["end_state"]
     for name in sorted(set(end) | set(recorded_end)):
@@ -731,15 +730,16 @@ def verify_record(record: dict, catalog: Catalog, *, replay: bool = True) -> lis
     out: list[str] = []
     if "id" in record and record["id"] != content_id(record):
         out.append(f"id: record id {record['id']!r} is not its content hash {content_id(record)!r}")
-    message_failures, users = _check_messages(record)
+    learnt = _Learnt()
+    message_failures, users = _check_messages(record, learnt)
     out.extend(message_failures)
     out.extend(_check_calls(record, catalog))
     out.extend(_check_schema_and_execution(record, catalog))
     if users is not None:
-        out.extend(_check_grounding(record, catalog, users))
-    out.extend(_check_requests(record))
+        out.extend(check_grounding(record, catalog, users, learnt.outputs))
+    out.extend(_check_requests(record, users if learnt.regular else None))
     if replay:
-        out.extend(_check_replay(record, catalog))
+        out.extend(_check_replay(record, catalog, learnt.outputs))
     return out
 
 
