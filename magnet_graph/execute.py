@@ -311,6 +311,7 @@ class Environment:
         self._methods: dict[str, Callable[..., Any]] = {}
         self._simulated: list[Any] = []  # outputs of simulated calls, for candidates()
         self._memory = SimMemory()  # entities the simulated calls have shown so far
+        self._cands: dict[tuple[str, str], list[Any]] = {}  # candidates() since the last call
         self._state_seed = self.seed if state_seed is None else int(state_seed)
         given = initial_state or {}
         for name in self.toolkits:
@@ -347,7 +348,7 @@ class Environment:
         env = Environment.__new__(Environment)
         env.catalog, env.toolkits, env.seed, env._state_seed = self.catalog, self.toolkits, self.seed, self._state_seed
         env._blobs, env._initial = self._blobs, None  # the bytes are never changed: shared
-        env._methods, env._simulated, env._memory = {}, [], SimMemory()
+        env._methods, env._simulated, env._memory, env._cands = {}, [], SimMemory(), {}
         env._instances = {
             name: self._instantiate(name, self.catalog.bindings[name].cls, blob) for name, blob in self._blobs.items()
         }
@@ -427,6 +428,8 @@ class Environment:
         Raises :class:`ExecutionError` only when the call cannot be run at all.
         """
         method = self._method(name)
+        if self._cands:
+            self._cands.clear()  # any call may change the state
         if method is None:
             tool = self.catalog.by_name[name]
             output = simulate_output(tool.returns, seed=self.seed, tool=name, arguments=dict(arguments),
@@ -453,7 +456,15 @@ class Environment:
     def candidates(self, tool: str, param: str) -> list[Any]:
         """Values of ``param`` that make sense now: existing ids, names ... in the state of
         the tool's toolkit, or for a simulated tool, values of fields of that name in earlier
-        simulated outputs. ``[]`` when nothing matches."""
+        simulated outputs. ``[]`` when nothing matches. The list is remembered until the next
+        call runs (the planner asks about one parameter more than once): do not change it."""
+        key = (tool, param)
+        found = self._cands.get(key)
+        if found is None:
+            found = self._cands[key] = self._candidates(tool, param)
+        return found
+
+    def _candidates(self, tool: str, param: str) -> list[Any]:
         if self._method(tool) is None:
             if not self._simulated:
                 return []

@@ -134,7 +134,7 @@ class _Conversation:
 class _Later:
     """The texts of a conversation whose backend plans turns without writing them
     (``defers_text``): each user or assistant message is added empty and written, in
-    conversation order, by :meth:`fill`, each text with its own seeded rng."""
+    conversation order, by :meth:`fill`, from one seeded random stream."""
 
     def __init__(self, backend: Any, seed: int, ident_names: Any, max_attempts: int):
         self.backend, self.seed, self.ident_names, self.max_attempts = backend, seed, ident_names, max_attempts
@@ -147,9 +147,9 @@ class _Later:
 
     async def fill(self, conv: _Conversation) -> None:
         backend = self.backend
-        for k, (msg, job) in enumerate(self.jobs):
+        rng = random.Random(derive_seed(self.seed, "text"))  # one stream for the texts, in order
+        for msg, job in self.jobs:
             what, ctx = job[0], job[1]
-            rng = random.Random(derive_seed(self.seed, "text", ctx.index, k))
             if what == "respond":
                 ctx.rng = rng
                 msg["content"] = await _text(backend.respond(ctx, job[2]))
@@ -163,9 +163,7 @@ class _Later:
                     raise TranslationError("requests", problem)
             else:  # a user request: written again (new words) while it breaks a request rule
                 problem = None
-                for attempt in range(self.max_attempts):
-                    if attempt:
-                        rng = random.Random(derive_seed(self.seed, "text", ctx.index, k, attempt))
+                for _ in range(self.max_attempts):  # each try draws new words from the stream
                     text = backend.say(ctx.catalog, job[2], rng=rng)
                     problem = _request_problem(text, conv.requests, self.ident_names)
                     if problem is None:
