@@ -575,6 +575,14 @@ def _tool_name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("(?:" + "|".join(branches) + r")(?![A-Za-z0-9_])")
 
 
+def _catalog_names(catalog: Catalog) -> tuple[str, ...]:
+    """The catalog's tool names, sorted (kept on the catalog: one pattern per catalog)."""
+    names = catalog.__dict__.get("_magnet_sorted_names")
+    if names is None:
+        names = catalog.__dict__["_magnet_sorted_names"] = tuple(sorted(catalog.by_name))
+    return names
+
+
 @lru_cache(maxsize=256)
 def _tool_name_markers(names: tuple[str, ...]) -> re.Pattern[str] | None:
     """A pattern found in every text that :func:`_tool_name_pattern` finds a name in (a quick
@@ -593,18 +601,22 @@ def _tool_name_markers(names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, sorted(markers))))
 
 
-def _check_requests(record: dict, users: list[list[str]] | None = None) -> list[str]:
+def _check_requests(record: dict, users: list[list[str]] | None = None, catalog: Catalog | None = None) -> list[str]:
     """No user message names a tool or repeats an earlier one. ``users``: the user texts of
     each turn when they are all of the record's user messages (every turn in the translation
-    loop's form); then a record without a failure is told by them alone."""
+    loop's form); then a record without a failure is told by them alone. With ``catalog``
+    (holding every tool of the record) that quick test uses the catalog's one pattern: a text
+    in which no catalog tool name stands as a word names none of the record's tools either."""
     names = tuple(sorted({t["name"] for t in record["tools"]}))
-    pattern = _tool_name_pattern(names)
     if users is not None:
         texts = [text for turn_texts in users for text in turn_texts]
         if len(set(texts)) == len(texts):  # no repeat; and a text without a marker names no tool
-            markers = _tool_name_markers(names)
+            wide = _catalog_names(catalog) if catalog is not None else None
+            key = wide if wide is not None and all(n in catalog.by_name for n in names) else names
+            pattern, markers = _tool_name_pattern(key), _tool_name_markers(key)
             if pattern is None or markers is None or not any(map(pattern.search, filter(markers.search, texts))):
                 return []
+    pattern = _tool_name_pattern(names)
     out: list[str] = []
     first: dict[str, int] = {}
     for i, msg in enumerate(record["messages"]):
@@ -737,7 +749,7 @@ def verify_record(record: dict, catalog: Catalog, *, replay: bool = True) -> lis
     out.extend(_check_schema_and_execution(record, catalog))
     if users is not None:
         out.extend(check_grounding(record, catalog, users, learnt.outputs))
-    out.extend(_check_requests(record, users if learnt.regular else None))
+    out.extend(_check_requests(record, users if learnt.regular else None, catalog))
     if replay:
         out.extend(_check_replay(record, catalog, learnt.outputs))
     return out

@@ -302,6 +302,20 @@ def test_tool_name_in_request(catalog):
     assert verify_record(rec, catalog) == []
 
 
+def test_tool_name_of_the_catalog_but_not_offered(catalog):
+    """Only the record's own tools count: naming a catalog tool the record does not offer is
+    not a failure (the quick test over the whole catalog must not decide alone)."""
+    extra = Tool(name="refund_order", toolkit="Shop", description="Refund an order.",
+                 parameters={"type": "object", "properties": {"order_id": {"type": "string"}}, "required": ["order_id"]})
+    wider = Catalog(CATALOG_ID, (*TOOLS, extra), catalog.bindings)
+    quiet = build_record(catalog, _variant(1, user="Please ship that order express, and tell me where the parcel is."))
+    assert verify_record(quiet, wider) == []
+    said = build_record(catalog, _variant(1, user="Please ship that order express (no refund_order), and tell me where the parcel is."))
+    assert verify_record(said, wider) == []  # refund_order is not among the record's tools
+    named = build_record(catalog, _variant(1, user="Please run ship_order on that order, and tell me where the parcel is."))
+    assert verify_record(named, wider) == ["requests: user message 7 names the tool ship_order"]
+
+
 def test_repeated_request(catalog):
     rec = build_record(catalog, _variant(3, user=BASE[2]["user"]))
     assert verify_record(rec, catalog) == ["requests: user message 15 repeats message 13 exactly"]
