@@ -38,7 +38,7 @@ def unit(*parts: object) -> float:
     return _unit_of("\x1f".join(map(str, parts)))
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1024)  # reuse is within a conversation: a small bound keeps memory flat in N
 def _unit_of(text: str) -> float:
     """:func:`unit` of the joined text (the same ids and days come back within a conversation)."""
     h = _BLAKE2B_7.copy()  # what blake2b(data, digest_size=7) starts from
@@ -99,7 +99,7 @@ def add_days(day: str, n: int) -> str:
         return _add_days.__wrapped__(day, n)
 
 
-@lru_cache(maxsize=1 << 14, typed=True)
+@lru_cache(maxsize=2048, typed=True)
 def _add_days(day: str, n: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=n)).isoformat()
 

@@ -209,7 +209,7 @@ def _address_coords(address: str, city: _City) -> tuple[float, float]:
     return round_to(city.lat + dy, 4), round_to(city.lon + dx, 4)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=32)  # keyed by the state's seed: reused within a conversation, not across
 def _places(city_code: str, category: str, seed: int) -> tuple[dict[str, Any], ...]:
     """The places of one category in one city for a given state seed (cached; never mutated)."""
     return tuple(_iter_places(city_code, category, seed))
