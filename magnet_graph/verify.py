@@ -33,7 +33,6 @@ import orjson
 from .errors import MagnetError, RecordError
 from .execute import Environment, canonical_json, content_id, output_error, validate_arguments
 from .grounding import _numbers_in, _said, check_grounding
-from .schema_fit import fits_checker
 from .short_json import short_json
 from .types import Catalog
 
@@ -511,25 +510,6 @@ def _check_miss(record: dict, turn: dict) -> list[str]:
 # ----------------------------------------------------------------------------------------
 
 
-# id(parameters schema) -> (schema, its fits() checker): the quick test validate_arguments
-# makes first, kept here per schema (held, so its id is not reused; bounded like _PLANS)
-_FIT_CHECKS: dict[int, tuple[Any, Callable[[Any], bool]]] = {}
-_MEMO_SCHEMAS = 512  # parameter schemas remembered in _FIT_CHECKS before it starts over
-
-
-def _surely_valid(params: Any, arguments: Any) -> bool:
-    """True when ``arguments`` surely validate against ``params`` (then validate_arguments
-    returns ``[]``: its own first test is this one); False means: ask validate_arguments."""
-    if "$schema" in params:  # other drafts always take validate_arguments' full path
-        return False
-    entry = _FIT_CHECKS.get(id(params))
-    if entry is None or entry[0] is not params:
-        if len(_FIT_CHECKS) >= _MEMO_SCHEMAS:
-            _FIT_CHECKS.clear()
-        entry = _FIT_CHECKS[id(params)] = (params, fits_checker(params, params))
-    return entry[1](arguments)
-
-
 def _check_schema_and_execution(record: dict, catalog: Catalog) -> list[str]:
     out: list[str] = []
     by_name = catalog.by_name  # `name in catalog` is `name in catalog.by_name`
@@ -540,10 +520,8 @@ def _check_schema_and_execution(record: dict, catalog: Catalog) -> list[str]:
             if name not in by_name:
                 out.append(f"calls: turn {t} call {call['id']} uses unknown tool {name}")
                 continue
-            arguments = call["arguments"]
-            if not _surely_valid(by_name[name].parameters, arguments):
-                for err in validate_arguments(catalog, name, arguments):
-                    out.append(f"schema: turn {t} call {name} ({call['id']}) argument {err}")
+            for err in validate_arguments(catalog, name, call["arguments"]):  # its compiled quick test first
+                out.append(f"schema: turn {t} call {name} ({call['id']}) argument {err}")
             message = output_error(call.get("output"))
             if message is not None:
                 out.append(f"execution: turn {t} call {name} ({call['id']}) returned an error: {short_json(message)}")
@@ -555,7 +533,7 @@ def _is_identifier_like(name: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _tool_name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+def tool_name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     """A pattern finding any identifier-like name of ``names`` as a whole word: what
     ``(?<![A-Za-z0-9_])(?:name1|name2|...)(?![A-Za-z0-9_])`` (longest names first) finds.
 
@@ -575,7 +553,7 @@ def _tool_name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("(?:" + "|".join(branches) + r")(?![A-Za-z0-9_])")
 
 
-def _catalog_names(catalog: Catalog) -> tuple[str, ...]:
+def catalog_names(catalog: Catalog) -> tuple[str, ...]:
     """The catalog's tool names, sorted (kept on the catalog: one pattern per catalog)."""
     names = catalog.__dict__.get("_magnet_sorted_names")
     if names is None:
@@ -585,7 +563,7 @@ def _catalog_names(catalog: Catalog) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def _tool_name_markers(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """A pattern found in every text that :func:`_tool_name_pattern` finds a name in (a quick
+    """A pattern found in every text that :func:`tool_name_pattern` finds a name in (a quick
     test before it): each identifier-like name holds a marker, an underscore, a digit or a
     lower-upper pair (what makes it identifier-like), and a text holding the name holds it."""
     markers: set[str] = set()
@@ -611,12 +589,12 @@ def _check_requests(record: dict, users: list[list[str]] | None = None, catalog:
     if users is not None:
         texts = [text for turn_texts in users for text in turn_texts]
         if len(set(texts)) == len(texts):  # no repeat; and a text without a marker names no tool
-            wide = _catalog_names(catalog) if catalog is not None else None
+            wide = catalog_names(catalog) if catalog is not None else None
             key = wide if wide is not None and all(n in catalog.by_name for n in names) else names
-            pattern, markers = _tool_name_pattern(key), _tool_name_markers(key)
+            pattern, markers = tool_name_pattern(key), _tool_name_markers(key)
             if pattern is None or markers is None or not any(map(pattern.search, filter(markers.search, texts))):
                 return []
-    pattern = _tool_name_pattern(names)
+    pattern = tool_name_pattern(names)
     out: list[str] = []
     first: dict[str, int] = {}
     for i, msg in enumerate(record["messages"]):

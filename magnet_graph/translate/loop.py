@@ -22,14 +22,13 @@ from ..errors import BackendError, ExecutionError, TranslationError
 from ..execute import Environment, canonical_json, content_id
 from ..seeding import derive_seed
 from ..types import Call, Catalog, Path, Tool
-from ..verify import verify_record
+from ..verify import catalog_names, tool_name_pattern, verify_record
 from .base import Backend, Request, TurnContext
 
 __all__ = ["translate_path", "offered_tools", "MAX_TOOLS_PER_TOOLKIT"]
 
 MAX_TOOLS_PER_TOOLKIT = 24  # distractors offered beside the path's own tools, per toolkit
 MAX_BATCHES = 8  # forth() rounds in one turn
-_IDENT = re.compile(r"_|\d|[a-z][A-Z]")
 
 
 def offered_tools(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random) -> list[Tool]:
@@ -50,18 +49,6 @@ def offered_tools(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random)
             room = max(0, MAX_TOOLS_PER_TOOLKIT - sum(1 for f in needed if catalog.tool(f).toolkit == kit))
             names.update(rng.sample(others, min(room, len(others))))
     return [t for t in catalog.tools if t.name in names]
-
-
-def _identifier_names(tools: Sequence[Tool]) -> list[str]:
-    return [t.name for t in tools if _IDENT.search(t.name)]
-
-
-def _names_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
-    """One regex finding any of ``names`` as a whole word (longest names first)."""
-    if not names:
-        return None
-    alts = "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
-    return re.compile(rf"(?<![\w])(?:{alts})(?![\w])")
 
 
 def _request_problem(text: str, requests: Sequence[str], ident_names: "re.Pattern[str] | None") -> str | None:
@@ -206,12 +193,11 @@ async def translate_path(
     toolkits = list(dict.fromkeys(catalog.tool(f).toolkit for f in funcs))
     conv = _Conversation(catalog, toolkits, seed, state_seed, state_cache)  # replay rebuilds the environment from the record seed
     base_tools = offered_tools(catalog, funcs, rng=random.Random(derive_seed(seed, "tools")))
-    if len(catalog) <= 2000:  # every identifier-like tool name of the catalog, one pattern per catalog
-        ident_names = catalog.__dict__.get("_magnet_ident_names", False)
-        if ident_names is False:
-            ident_names = catalog.__dict__["_magnet_ident_names"] = _names_pattern(_identifier_names(catalog.tools))
+    # the pattern verify uses: every identifier-like tool name of the catalog (one per catalog)
+    if len(catalog) <= 2000:
+        ident_names = tool_name_pattern(catalog_names(catalog))
     else:
-        ident_names = _names_pattern(_identifier_names(base_tools))
+        ident_names = tool_name_pattern(tuple(sorted(t.name for t in base_tools)))
     offered_union: dict[str, Tool] = {t.name: t for t in base_tools}
     tool_json = _tool_jsons(catalog)
     turns_out: list[dict[str, Any]] = []

@@ -423,15 +423,9 @@ class OfflineBackend:
     def _fresh(self, ctx: TurnContext, tool: Tool, pname: str, pschema: dict, rng: random.Random) -> Any:
         if "const" in pschema:
             return pschema["const"]
-        try:
-            cands = ctx.env.candidates(tool.name, pname)
-        except Exception:  # a user toolkit's candidates() must not stop the run
-            cands = []
+        cands = _safe_candidates(ctx, tool.name, pname)
         if not cands and pschema.get("type") == "array" and pname.endswith("s"):
-            try:  # ``device_ids`` -> the state's ``device_id`` values
-                cands = ctx.env.candidates(tool.name, pname[:-1])
-            except Exception:
-                cands = []
+            cands = _safe_candidates(ctx, tool.name, pname[:-1])  # ``device_ids`` -> ``device_id`` values
         if cands:
             picked = _fit(pschema, cands, rng)
             if picked is not _SKIP:
