@@ -47,7 +47,7 @@ from . import PROMPT_VERSION
 from .errors import OptionError, RecordError, TranslationError
 from .seeding import derive_seed
 from .translate.base import run_sync
-from .translate.loop import translate_path
+from .translate.loop import record_line, translate_path
 from .types import Catalog
 
 __all__ = [
@@ -370,7 +370,7 @@ class LineWriter:
         self.count = 0
 
     def write(self, record: dict[str, Any]) -> None:
-        self.write_line(orjson.dumps(record) + b"\n")
+        self.write_line(record_line(record))
 
     def write_line(self, line: bytes) -> None:
         self.fh.write(line)
@@ -756,7 +756,7 @@ def _worker_chunk(slots: list[int]) -> tuple[list[bytes], RunReport]:
     for slot in slots:
         record = run_sync(work.slot(slot, part))
         if record is not None:
-            lines.append(orjson.dumps(record) + b"\n")
+            lines.append(record_line(record))
             part.add(record)
     return lines, part
 

@@ -7,8 +7,8 @@ regenerated from its own seed alone.
 
 from __future__ import annotations
 
-import hashlib
 import random
+from hashlib import blake2b as _blake2b
 
 __all__ = ["derive_seed", "make_rng"]
 
@@ -21,9 +21,8 @@ def derive_seed(seed: int, *parts: object) -> int:
     >>> derive_seed(7, "path", 3) != derive_seed(7, "path", 4)
     True
     """
-    text = "\x1f".join([str(int(seed))] + [str(p) for p in parts])
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
+    text = str(int(seed)) + "\x1f" + "\x1f".join(map(str, parts)) if parts else str(int(seed))
+    return int.from_bytes(_blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
 
 
 def make_rng(seed: int | random.Random | None) -> random.Random:

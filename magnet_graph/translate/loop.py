@@ -25,7 +25,7 @@ from ..types import Call, Catalog, Path, Tool
 from ..verify import catalog_names, tool_name_pattern, verify_record
 from .base import Backend, Request, TurnContext
 
-__all__ = ["translate_path", "offered_tools", "MAX_TOOLS_PER_TOOLKIT"]
+__all__ = ["translate_path", "offered_tools", "record_line", "MAX_TOOLS_PER_TOOLKIT"]
 
 MAX_TOOLS_PER_TOOLKIT = 24  # distractors offered beside the path's own tools, per toolkit
 MAX_BATCHES = 8  # forth() rounds in one turn
@@ -37,8 +37,9 @@ def offered_tools(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random)
     Small toolkits are offered whole (as BFCL offers every function of an involved class);
     a large toolkit offers the path's functions plus seeded distractors up to the cap.
     """
+    by_name = catalog.by_name
     needed = dict.fromkeys(funcs)
-    kits = dict.fromkeys(catalog.tool(f).toolkit for f in needed)
+    kits = dict.fromkeys(by_name[f].toolkit for f in needed)
     names: set[str] = set(needed)
     for kit in kits:
         members = catalog.toolkits[kit]
@@ -46,9 +47,18 @@ def offered_tools(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random)
             names.update(members)
         else:
             others = [m for m in members if m not in needed]
-            room = max(0, MAX_TOOLS_PER_TOOLKIT - sum(1 for f in needed if catalog.tool(f).toolkit == kit))
+            room = max(0, MAX_TOOLS_PER_TOOLKIT - sum(1 for f in needed if by_name[f].toolkit == kit))
             names.update(rng.sample(others, min(room, len(others))))
-    return [t for t in catalog.tools if t.name in names]
+    position = _positions(catalog)
+    return [by_name[n] for n in sorted(names, key=position.__getitem__)]  # in catalog order
+
+
+def _positions(catalog: Catalog) -> dict[str, int]:
+    """Tool name -> its index in the catalog (kept on the catalog)."""
+    table = catalog.__dict__.get("_magnet_positions")
+    if table is None:
+        table = catalog.__dict__["_magnet_positions"] = {t.name: i for i, t in enumerate(catalog.tools)}
+    return table
 
 
 def _request_problem(text: str, requests: Sequence[str], ident_names: "re.Pattern[str] | None") -> str | None:
@@ -198,7 +208,6 @@ async def translate_path(
         ident_names = tool_name_pattern(catalog_names(catalog))
     else:
         ident_names = tool_name_pattern(tuple(sorted(t.name for t in base_tools)))
-    offered_union: dict[str, Tool] = {t.name: t for t in base_tools}
     tool_json = _tool_jsons(catalog)
     turns_out: list[dict[str, Any]] = []
     pending: dict[str, Any] | None = None  # (kind, request, missing) of the miss turn before this one
@@ -300,7 +309,7 @@ async def translate_path(
         "toolkits": toolkits,
         "initial_state": conv.env.initial_state,
         "end_state": conv.env.snapshot(),
-        "tools": [tool_json[t.name][0] for t in catalog.tools if t.name in offered_union],
+        "tools": _ToolList(base_tools, tool_json),
         "path": path.to_json(),
         "turns": turns_out,
         "messages": conv.messages,
@@ -319,23 +328,44 @@ async def translate_path(
         failures = verify_record(record, catalog)  # before the id is set: the id check is skipped
         if failures:
             raise TranslationError(failures[0].split(":", 1)[0], failures[0])
-    tools_bytes = b"[" + b",".join(tool_json[t["name"]][1] for t in record["tools"]) + b"]"
-    rid = content_id(record, tools_json=tools_bytes)
+    rid = content_id(record, tools_json=record["tools"].canonical)
     return {"schema_version": 1, "id": rid, **{k: v for k, v in record.items() if k != "schema_version"}}
 
 
 CHECKS = ("calls", "schema", "execution", "grounding", "requests", "replay")
 
 
-def _tool_jsons(catalog: Catalog) -> dict[str, tuple[dict[str, Any], bytes]]:
-    """Each tool's record entry and its canonical JSON, made once per catalog (records share
-    the entries: they are never changed)."""
+def _tool_jsons(catalog: Catalog) -> dict[str, tuple[dict[str, Any], bytes, bytes]]:
+    """Each tool's record entry, its canonical JSON and its JSON as written (keys in entry
+    order), made once per catalog (records share the entries: they are never changed)."""
     table = catalog.__dict__.get("_magnet_tool_json")
     if table is None:
         table = catalog.__dict__["_magnet_tool_json"] = {
-            t.name: (entry := _tool_json(t), canonical_json(entry)) for t in catalog.tools
+            t.name: (entry := _tool_json(t), canonical_json(entry), orjson.dumps(entry)) for t in catalog.tools
         }
     return table
+
+
+class _ToolList(list):
+    """A record's ``tools``: the entries, with their JSON kept for the id (``canonical``)
+    and for the written line (:func:`record_line`), so neither serializes the tools again."""
+
+    __slots__ = ("canonical", "written")
+
+    def __init__(self, tools: Sequence[Tool], table: dict[str, tuple[dict[str, Any], bytes, bytes]]):
+        rows = [table[t.name] for t in tools]
+        super().__init__(row[0] for row in rows)
+        self.canonical = b"[" + b",".join(row[1] for row in rows) + b"]"
+        self.written = b"[" + b",".join(row[2] for row in rows) + b"]"
+
+
+def record_line(record: dict[str, Any]) -> bytes:
+    """The JSON line of a record (what ``orjson.dumps(record) + b"\n"`` gives); the tools of
+    a record made here are spliced in from their kept bytes."""
+    tools = record.get("tools")
+    if type(tools) is _ToolList:
+        record = {**record, "tools": orjson.Fragment(tools.written)}
+    return orjson.dumps(record) + b"\n"
 
 
 def _tool_json(t: Tool) -> dict[str, Any]:
