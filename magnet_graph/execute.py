@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import random
 import weakref
+from collections import abc as _abc
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
@@ -65,12 +66,20 @@ def content_id(record: Mapping[str, Any], *, tools_json: bytes | None = None) ->
     translator keeps each tool's bytes, the largest part of a record, from one record to
     the next); the id is the same as without it.
     """
-    body = {k: v for k, v in record.items() if k != "id" and k != "provenance"}
+    body = dict(record)  # key order does not matter: the canonical JSON sorts the keys
+    body.pop("id", None)
+    body.pop("provenance", None)
     if tools_json is not None and "tools" in body:
         body["tools"] = _TOOLS_MARK
         text = canonical_json(body)
-        if text.count(_TOOLS_MARK_JSON) == 1:
-            return hashlib.sha256(text.replace(_TOOLS_MARK_JSON, tools_json)).hexdigest()[:24]
+        at = text.find(_TOOLS_MARK_JSON)
+        if at >= 0 and text.find(_TOOLS_MARK_JSON, at + 1) < 0:  # the mark occurs exactly once
+            # hash the text with the tools' bytes in place of the mark, without building it
+            view = memoryview(text)
+            digest = hashlib.sha256(view[:at])
+            digest.update(tools_json)
+            digest.update(view[at + len(_TOOLS_MARK_JSON):])
+            return digest.hexdigest()[:24]
         body["tools"] = record["tools"]
     return hashlib.sha256(canonical_json(body)).hexdigest()[:24]
 
@@ -123,7 +132,7 @@ def _jsonable(value: Any, stack: set[int]) -> Any:
         return _CYCLE
     stack.add(key)
     try:
-        if isinstance(value, Mapping):
+        if isinstance(value, _abc.Mapping):
             out: dict[str, Any] = {}
             for k, v in value.items():
                 item = _jsonable(v, stack)
@@ -146,11 +155,21 @@ def _jsonable(value: Any, stack: set[int]) -> Any:
 
 
 _CYCLE = object()
+_UNRESOLVED = object()  # Environment._methods: not looked up yet (None: a simulated tool)
 
 
 def _detach(output: Any) -> Any:
     """A plain-JSON copy of a tool output, so later state changes cannot alter it."""
-    if output is None or isinstance(output, (str, bool, int, float)):
+    t = type(output)
+    if t is dict:
+        for k, v in output.items():
+            t = type(v)
+            if (t is str or t is int or t is bool or v is None or t is float and v - v == 0.0) and type(k) is str:
+                continue
+            break
+        else:  # str keys and scalar values only (floats finite): the JSON round trip is a shallow copy
+            return dict(output)
+    elif output is None or isinstance(output, (str, bool, int, float)):
         return output
     try:
         return orjson.loads(orjson.dumps(output, option=orjson.OPT_NON_STR_KEYS))
@@ -218,17 +237,17 @@ def validate_arguments(catalog: Catalog, name: str, arguments: Any) -> list[str]
     checked and compiled once per tool and catalog, on first need. Draft 4/3 schemas
     differ (``1.0`` is no integer there), so they always take the full path.
     """
-    tool = catalog.by_name.get(name)
-    if tool is None:
-        raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {catalog.id!r}")
-    schema = tool.parameters
-    if "$schema" not in schema:
-        checkers = _per_catalog(_CHECKERS, catalog)
-        check = checkers.get(name)
-        if check is None:
-            check = checkers[name] = fits_checker(schema, schema)
-        if check(arguments):
-            return []
+    entry = _CHECKERS.get(id(catalog))  # _per_catalog, inline for the common case
+    checkers = entry[1] if entry is not None and entry[0]() is catalog else _per_catalog(_CHECKERS, catalog)
+    check = checkers.get(name, _UNRESOLVED)
+    if check is _UNRESOLVED:  # first call for this tool: only known tools get an entry
+        tool = catalog.by_name.get(name)
+        if tool is None:
+            raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {catalog.id!r}")
+        schema = tool.parameters
+        check = checkers[name] = fits_checker(schema, schema) if "$schema" not in schema else None
+    if check is not None and check(arguments):
+        return []
     table = _per_catalog(_VALIDATORS, catalog)
     validator = table.get(name)
     if validator is None:
@@ -265,6 +284,27 @@ def _init_mode(cls: type) -> str:
     return init_mode(cls)
 
 
+def _keeps_generated(binding: Binding) -> bool:
+    """Whether an instance of ``binding.cls`` may take the state its ``state_factory`` just
+    made as its own, instead of a copy parsed from the serialized state (the same data).
+
+    True for a :class:`~magnet_graph.toolkit.Toolkit` with the base ``__init__`` that declares
+    ``fresh_state`` (its ``generate_state`` returns new plain JSON data, shared with nothing),
+    when the factory is that ``generate_state``.
+    """
+    cls = binding.cls
+    return _fresh_state_class(cls) and binding.state_factory == cls.generate_state  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=None)
+def _fresh_state_class(cls: type) -> bool:
+    return (
+        isinstance(cls, type) and issubclass(cls, Toolkit) and cls.__dict__.get("fresh_state", False) is True
+        and cls.__init__ is Toolkit.__init__ and cls.from_json.__func__ is Toolkit.from_json.__func__  # type: ignore[attr-defined]
+        and _init_mode(cls) == "toolkit"
+    )
+
+
 class Environment:
     """The tools of one conversation, with their state.
 
@@ -281,8 +321,9 @@ class Environment:
     replayed in their recorded order.
 
     Each initial state is serialized once; the toolkit instance parses its own copy from
-    those bytes, ``initial_state`` is parsed on first access, and :meth:`restart` builds a
-    fresh environment from them without serializing again.
+    those bytes (a toolkit that declares ``fresh_state`` keeps the state it has just
+    generated instead: the same data), ``initial_state`` is parsed on first access, and
+    :meth:`restart` builds a fresh environment from them without serializing again.
 
     >>> from magnet_graph.types import Catalog, Tool
     >>> cat = Catalog("demo", (Tool(name="get_time", returns={"type": "object",
@@ -314,21 +355,31 @@ class Environment:
         self._cands: dict[tuple[str, str], list[Any]] = {}  # candidates() since the last call
         self._state_seed = self.seed if state_seed is None else int(state_seed)
         given = initial_state or {}
+        bindings = catalog.bindings
         for name in self.toolkits:
-            binding = catalog.bindings.get(name)
+            binding = bindings.get(name)
             if binding is None:
                 continue
             blob = state_cache.get(name) if state_cache is not None and name not in given else None
+            fresh = None
             if blob is None:
                 state = self._load_state(name, binding, given)
                 try:
                     blob = orjson.dumps(state if type(state) is dict else dict(state), option=orjson.OPT_NON_STR_KEYS)
                 except TypeError as exc:
                     raise ExecutionError(f"toolkit {name!r}: the initial state is not plain JSON data: {exc}") from exc
-                if state_cache is not None and name not in given:
-                    state_cache[name] = blob
+                if name not in given:
+                    if state_cache is not None:
+                        state_cache[name] = blob
+                    if binding.state_factory is not None and _keeps_generated(binding):
+                        fresh = state  # newly generated plain JSON: the instance may own it (no parse)
             self._blobs[name] = blob
-            self._instances[name] = self._instantiate(name, binding.cls, blob)
+            if fresh is None:
+                self._instances[name] = self._instantiate(name, binding.cls, blob)
+            else:
+                obj = binding.cls.__new__(binding.cls)
+                obj.data = fresh
+                self._instances[name] = obj
 
     @property
     def initial_state(self) -> dict[str, Any]:
@@ -366,7 +417,7 @@ class Environment:
                 raise ExecutionError(f"toolkit {name!r}: its state_factory failed: {problem}") from exc
         else:
             state = binding.default_state or {}
-        if not isinstance(state, Mapping):
+        if type(state) is not dict and not isinstance(state, _abc.Mapping):
             raise ExecutionError(f"toolkit {name!r}: the initial state must be an object, got {type(state).__name__}")
         return state
 
@@ -396,14 +447,15 @@ class Environment:
 
     # -- calls --------------------------------------------------------------------------
     def _method(self, name: str) -> Callable[..., Any] | None:
-        """The bound method of an executable tool, ``None`` for a simulated one."""
-        method = self._methods.get(name)
-        if method is not None:
+        """The bound method of an executable tool, ``None`` for a simulated one (both kept)."""
+        method = self._methods.get(name, _UNRESOLVED)
+        if method is not _UNRESOLVED:
             return method
         tool = self.catalog.by_name.get(name)
         if tool is None:
             raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {self.catalog.id!r}")
         if tool.binding is None or tool.toolkit not in self.catalog.bindings:
+            self._methods[name] = None
             return None
         obj = self._instances.get(tool.toolkit)
         if obj is None:
@@ -427,7 +479,9 @@ class Environment:
         ``"ExceptionType: message"`` and output ``{"error": ...}``), gives ``error``.
         Raises :class:`ExecutionError` only when the call cannot be run at all.
         """
-        method = self._method(name)
+        method = self._methods.get(name, _UNRESOLVED)
+        if method is _UNRESOLVED:
+            method = self._method(name)
         if self._cands:
             self._cands.clear()  # any call may change the state
         if method is None:
@@ -442,6 +496,11 @@ class Environment:
             message = f"{type(exc).__name__}: {exc}"
             return Outcome({"error": message}, message, False)
         output = _detach(output)
+        if type(output) is dict:  # the common case, inline: output_error
+            err = output.get("error")
+            if err is None:
+                return Outcome(output, None, False)
+            return Outcome(output, err if type(err) is str else output_error(output), False)
         return Outcome(output, output_error(output), False)
 
     def is_executable(self, name: str) -> bool:

@@ -58,6 +58,11 @@ class Toolkit:
     description: ClassVar[str] = ""
     #: Request templates per tool name (placeholders are parameter names).
     hints: ClassVar[Mapping[str, Sequence[str]]] = {}
+    #: Set ``True`` in a class (it is not inherited) whose ``generate_state`` always returns
+    #: newly built plain JSON data: dicts with ``str`` keys, lists, strings, ints, finite
+    #: floats, booleans and ``None``, no dict or list shared with anything (itself included).
+    #: The executor then gives that data to the first instance as it is, instead of a parsed copy.
+    fresh_state: ClassVar[bool] = False
 
     def __init__(self, state: Mapping[str, Any] | None = None):
         self.data: dict[str, Any] = copy_state(dict(state) if state is not None else self.default_state())

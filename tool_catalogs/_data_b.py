@@ -13,7 +13,7 @@ from functools import lru_cache
 from hashlib import blake2b
 from typing import Literal
 
-from ._util import drawer, round_to
+from ._util import drawer, round2, round_to
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -56,7 +56,7 @@ def pick(seq: list | tuple, *parts: object):
 
 def money(x: float) -> float:
     """Round an amount to cents."""
-    return round_to(x + 0.0, 2)
+    return round2(x + 0.0)
 
 
 def fmt(amount: float, currency: str) -> str:

@@ -13,7 +13,7 @@ values, same generator state afterwards), the same strings and the same floats, 
 * :func:`sample` is ``rng.sample`` for the small populations the toolkits draw from.
 * :func:`iso_day` and :func:`stamp` format dates and times given as integers.
 * :func:`round_to` is ``round(x, digits)`` without the decimal-string round trip when the
-  answer is certain.
+  answer is certain (:func:`round2` the same for cents).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from magnet_graph.toolkit import Toolkit
 
-__all__ = ["adopt", "drawer", "iso_day", "round_to", "sample", "stamp"]
+__all__ = ["adopt", "drawer", "iso_day", "round2", "round_to", "sample", "stamp"]
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Toolkit)
@@ -93,6 +93,17 @@ def round_to(x: float, digits: int) -> float:
             if k and abs(y - k) < 0.5 - 1e-9 - abs(y) * 2e-16:
                 return k / scale
     return round(x, digits)
+
+
+def round2(x: float) -> float:
+    """``round_to(x, 2)`` (so ``round(x, 2)``), the test of :func:`round_to` spelled out for cents."""
+    if type(x) is float:
+        y = x * 100.0
+        if -1e15 < y < 1e15:
+            k = round(y)
+            if k and abs(y - k) < 0.5 - 1e-9 - abs(y) * 2e-16:
+                return k / 100.0
+    return round(x, 2)
 
 
 @lru_cache(maxsize=8192)

@@ -16,7 +16,7 @@ from magnet_graph.toolkit import Toolkit
 from ._data_b import (
     ACCOUNT_KINDS, INCOME, PAYEES, SPENDING, USD_RATES, Currency, day_ordinal, fmt, person, random_day,
 )
-from ._util import drawer, iso_day, round_to, sample
+from ._util import drawer, iso_day, round2, round_to, sample
 
 __all__ = ["Banking"]
 
@@ -134,6 +134,7 @@ class Banking(Toolkit):
     """A personal bank: accounts in several currencies, transfers, bills, rates and limits."""
 
     toolkit_name = "Banking"
+    fresh_state = True  # generate_state builds new plain JSON data (see Toolkit.fresh_state)
     description = ("Check balances and transactions, transfer money, pay bills, convert currencies and set "
                    "spending limits.")
     hints = {
@@ -237,7 +238,7 @@ class Banking(Toolkit):
             kind, name = kinds[i]
             other = _OTHER_CURRENCIES[below(2)]
             currency = "EUR" if name == "Euro Account" else ("USD" if random_() < 0.8 else other)
-            balance = round_to(40 + 860 * random_() if random_() < 0.25 else 900 + 24100 * random_(), 2)
+            balance = round2(40 + 860 * random_() if random_() < 0.25 else 900 + 24100 * random_())
             aid = f"ACC-{1000 + below(9000)}"
             while aid in accounts:
                 aid = f"ACC-{1000 + below(9000)}"
@@ -251,7 +252,7 @@ class Banking(Toolkit):
                 income = random_() < 0.3
                 pool = INCOME if income else SPENDING
                 desc, lo, hi = pool[below(len(pool))]
-                amount = round_to(lo + (hi - lo) * random_(), 2) * (1 if income else -1)
+                amount = round2(lo + (hi - lo) * random_()) * (1 if income else -1)
                 if opening - amount < 0:
                     continue
                 opening -= amount
@@ -260,7 +261,7 @@ class Banking(Toolkit):
         bills = {}
         for payee in sample(rng, PAYEES, 1 + below(3)):
             inv = f"INV-{10000 + below(90000)}"
-            bills[inv] = {"invoice_id": inv, "payee": payee, "amount": round_to(25 + 395 * random_(), 2),
+            bills[inv] = {"invoice_id": inv, "payee": payee, "amount": round2(25 + 395 * random_()),
                           "currency": "USD", "due_date": iso_day(day0 + 3 + below(23)), "status": "unpaid",
                           "transaction_id": ""}
         rates = {c: (r if c == "USD" else round_to(r * (0.97 + (1.03 - 0.97) * random_()), 4))

@@ -172,6 +172,7 @@ def _bad_time(text: str) -> Any:
 class Calendar(Toolkit):
     """A personal calendar: list, search, create, move and cancel events; attendees and reminders."""
 
+    fresh_state = True  # generate_state builds new plain JSON data (see Toolkit.fresh_state)
     description = "Personal calendar: events, free slots, attendees and reminders."
 
     hints = {

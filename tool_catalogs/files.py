@@ -157,6 +157,7 @@ _FS_PARAMS = frozenset({"file_name", "source", "destination", "path", "folder", 
 class FileSystem(Toolkit):
     """A small Unix-like file system in memory: folders, text files and a current directory."""
 
+    fresh_state = True  # generate_state builds new plain JSON data (see Toolkit.fresh_state)
     description = "A virtual file system: navigate folders, create, read, write, copy, move, search and remove files."
 
     hints = {
@@ -297,7 +298,7 @@ class FileSystem(Toolkit):
     def _abs(self, path: str) -> str | None:
         """Absolute, normalized form of ``path`` (``~``, ``.`` and ``..`` handled); None if invalid."""
         path = path.strip()
-        if not path or any(ch in _BAD_CHARS for ch in path):
+        if not path or not _BAD_CHARS.isdisjoint(path):
             return None
         if path == "~" or path.startswith("~/"):
             path = self.data["home"] + path[1:]

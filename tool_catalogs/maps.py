@@ -289,6 +289,7 @@ def _duration_text(minutes: int) -> str:
 class Maps(Toolkit):
     """Maps, places, weather and unit conversion for a handful of major world cities."""
 
+    fresh_state = True  # generate_state builds new plain JSON data (see Toolkit.fresh_state)
     description = "Geocoding, distances, nearby places, weather, time zones and unit conversion."
 
     hints = {
@@ -472,7 +473,7 @@ class Maps(Toolkit):
             return _error(f"No known city within 100 miles of ({lat}, {lon}); the nearest is {city.name} ({distance:.0f} miles away).")
         marks = [(n, la, lo) for n, c, la, lo in _LANDMARK_BY_KEY.values() if c == city.name]
         nearest = min(marks, key=lambda m: _haversine(lat, lon, m[1], m[2]))[0] if marks else ""
-        return {"city": city.name, "country": city.country, "nearest_landmark": nearest, "distance_miles": round(distance, 1)}
+        return {"city": city.name, "country": city.country, "nearest_landmark": nearest, "distance_miles": round_to(distance, 1)}
 
     def get_distance(self, origin: str, destination: str) -> DistanceResult:
         """Compute the straight-line distance in miles between two places.
@@ -491,7 +492,7 @@ class Maps(Toolkit):
         if end is None:
             return self._unknown(destination)
         miles = _haversine(start[2], start[3], end[2], end[3])
-        return {"origin": origin, "destination": destination, "distance_miles": round(miles, 1), "unit": "miles"}
+        return {"origin": origin, "destination": destination, "distance_miles": round_to(miles, 1), "unit": "miles"}
 
     def convert_units(self, value: float, unit: str, to_unit: Unit) -> ConversionResult:
         """Convert a value between units of length, mass, temperature or volume (e.g. a distance in miles to km).
@@ -521,7 +522,7 @@ class Maps(Toolkit):
             result = value * 9 / 5 + 32 if to_unit == "fahrenheit" else (value - 32) * 5 / 9
         else:
             result = value * factor_from / factor_to
-        return {"value": round(result, 2), "unit": to_unit, "original_value": value, "original_unit": source}
+        return {"value": round_to(result, 2), "unit": to_unit, "original_value": value, "original_unit": source}
 
     def estimate_travel_time(self, distance_miles: Annotated[float, Field(ge=0)],
                              mode: Mode = "driving") -> TravelTimeResult:
@@ -564,7 +565,7 @@ class Maps(Toolkit):
         _, city, lat, lon = found
         rows = []
         for p in _places(city.code, category, int(self.data.get("seed", 0))):
-            miles = round(_haversine(lat, lon, p["lat"], p["lon"]), 1)
+            miles = round_to(_haversine(lat, lon, p["lat"], p["lon"]), 1)
             rows.append({"place_id": p["place_id"], "name": p["name"], "address": p["address"],
                          "distance_miles": miles, "rating": p["rating"]})
         rows.sort(key=lambda r: (r["distance_miles"], r["place_id"]))
@@ -603,18 +604,21 @@ class Maps(Toolkit):
             return _error(f"Invalid date '{date}'; use YYYY-MM-DD, e.g. {self.data.get('today', '2024-05-14')}.")
         c = found[1]
         rng = random.Random(derive_seed(int(self.data.get("seed", 0)), "weather", c.code, day_text))
+        # the draws of rng.uniform(a, b) (a + (b - a) * random()), rng.choice and rng.randrange, made directly
+        below, random_ = drawer(rng), rng.random
         season = math.cos(2 * math.pi * (day.timetuple().tm_yday - 200) / 365.25)
-        avg = c.mean_c + c.amp_c * season + rng.uniform(-3.0, 3.0)
-        spread = rng.uniform(3.0, 6.0)
-        wet = rng.random() < c.rain
-        condition = rng.choice(D.WEATHER_CONDITIONS_WET if wet else D.WEATHER_CONDITIONS_DRY)
+        avg = c.mean_c + c.amp_c * season + (-3.0 + (3.0 - -3.0) * random_())
+        spread = 3.0 + (6.0 - 3.0) * random_()
+        wet = random_() < c.rain
+        conditions = D.WEATHER_CONDITIONS_WET if wet else D.WEATHER_CONDITIONS_DRY
+        condition = conditions[below(len(conditions))]
         if wet and avg < 0.5:
             condition = "snow"
-        chance = rng.randrange(55, 96) if wet else rng.randrange(0, 25)
+        chance = 55 + below(96 - 55) if wet else below(25)
         return {
             "city": c.name, "date": day_text, "condition": condition,
-            "temperature": round(avg, 1), "low": round(avg - spread, 1), "high": round(avg + spread, 1),
-            "unit": "celsius", "precipitation_chance": chance, "wind_speed_kmh": rng.randrange(3, 40),
+            "temperature": round_to(avg, 1), "low": round_to(avg - spread, 1), "high": round_to(avg + spread, 1),
+            "unit": "celsius", "precipitation_chance": chance, "wind_speed_kmh": 3 + below(40 - 3),
         }
 
     def get_timezone(self, city: str) -> TimezoneResult:

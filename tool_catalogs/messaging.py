@@ -145,6 +145,7 @@ def _slug(name: str) -> str:
 class Messaging(Toolkit):
     """Contacts, text messages and e-mail for one user."""
 
+    fresh_state = True  # generate_state builds new plain JSON data (see Toolkit.fresh_state)
     description = "Address book, text messages and e-mail: search contacts, send, read, reply, forward, delete."
 
     hints = {
@@ -308,7 +309,11 @@ class Messaging(Toolkit):
         return msg
 
     def _unread(self) -> int:
-        return sum(1 for m in self.data["messages"].values() if m["mailbox"] == "inbox" and not m["read"])
+        n = 0
+        for m in self.data["messages"].values():
+            if m["mailbox"] == "inbox" and not m["read"]:
+                n += 1
+        return n
 
     def _get_message(self, message_id: str) -> dict[str, Any] | None:
         return self.data["messages"].get(message_id)
@@ -318,7 +323,10 @@ class Messaging(Toolkit):
 
     def _contact_by_email(self, email: str) -> dict[str, Any] | None:
         want = email.strip().lower()
-        return next((c for c in self.data["contacts"].values() if c["email"].lower() == want), None)
+        for c in self.data["contacts"].values():
+            if c["email"].lower() == want:
+                return c
+        return None
 
     # -- tools ------------------------------------------------------------------------------
     def search_contacts(self, name: str) -> ContactSearchResult:

@@ -15,7 +15,7 @@ from magnet_graph.toolkit import Toolkit
 from ._data_b import (
     CARD_BRANDS, CARRIERS, COUPONS, HUBS, PRODUCTS, add_days, address, day_ordinal, person, random_day, unit,
 )
-from ._util import drawer, iso_day, round_to, sample
+from ._util import drawer, iso_day, round2, round_to, sample
 
 __all__ = ["Shop"]
 
@@ -148,6 +148,7 @@ class Shop(Toolkit):
     """An online store: search products, fill the cart, order, track, cancel and return."""
 
     toolkit_name = "Shop"
+    fresh_state = True  # generate_state builds new plain JSON data (see Toolkit.fresh_state)
     description = "Search products, manage the cart and coupons, place, track, cancel and return orders."
     hints = {
         "search_products": (
@@ -251,7 +252,7 @@ class Shop(Toolkit):
                 pid = f"P-{1000 + below(9000)}"
             name, category, brand, base_usd, tags = PRODUCTS[row]
             base = base_usd * (0.85 + (1.15 - 0.85) * random_())
-            price = round(base) - 0.01 if base > 20 else round(base, 2)
+            price = round(base) - 0.01 if base > 20 else round2(base)
             stock = 0 if random_() < 0.1 else _STOCKS[below(len(_STOCKS))]
             products[pid] = {"product_id": pid, "name": name, "brand": brand, "category": category, "tags": tags,
                              "price": price, "rating": round_to(3.4 + (4.9 - 3.4) * random_(), 1), "stock": stock}
@@ -332,17 +333,17 @@ class Shop(Toolkit):
         for pid, qty in self.data["cart"]["items"].items():
             p = products[pid]
             out.append({"product_id": pid, "name": p["name"], "quantity": qty, "unit_price": p["price"],
-                        "line_total": round_to(p["price"] * qty, 2)})
+                        "line_total": round2(p["price"] * qty)})
         return out
 
     def _totals(self, lines: list[CartLine]) -> tuple[float, int, float, float, float]:
         """subtotal, percent off, discount, shipping, total of the cart lines with the cart's coupon."""
-        subtotal = round_to(sum(line["line_total"] for line in lines), 2)
+        subtotal = round2(sum(line["line_total"] for line in lines))
         coupon = self.data["coupons"].get(self.data["cart"]["coupon"])
         pct = coupon["percent"] if coupon and subtotal >= coupon["min_subtotal"] else 0
-        discount = round_to(subtotal * pct / 100, 2)
+        discount = round2(subtotal * pct / 100)
         shipping = 0.0 if not lines or subtotal - discount >= FREE_SHIPPING_FROM else SHIPPING_FEE
-        return subtotal, pct, discount, shipping, round_to(subtotal - discount + shipping, 2)
+        return subtotal, pct, discount, shipping, round2(subtotal - discount + shipping)
 
     def _order(self, order_id: str) -> dict[str, Any] | str:
         o = self.data["orders"].get(order_id)
@@ -475,7 +476,7 @@ class Shop(Toolkit):
         lines = self._lines()
         if not lines:
             return {"error": "The cart is empty: add products before applying a coupon."}
-        subtotal = round_to(sum(line["line_total"] for line in lines), 2)
+        subtotal = round2(sum(line["line_total"] for line in lines))
         if subtotal < c["min_subtotal"]:
             return {"error": f"Coupon {c['code']} needs a subtotal of at least {c['min_subtotal']:.2f} USD; "
                              f"the cart is at {subtotal:.2f} USD."}
@@ -628,7 +629,7 @@ class Shop(Toolkit):
             return {"error": f"{line['name']} from order {order_id} is already being returned ({line['returned']})."}
         rid = f"RET-{self.data['next_return']:04d}"
         self.data["next_return"] += 1
-        refund = round(line["line_total"] * (100 - o.get("discount_percent", 0)) / 100, 2)
+        refund = round2(line["line_total"] * (100 - o.get("discount_percent", 0)) / 100)
         line["returned"] = rid
         self.data["returns"][rid] = {"return_id": rid, "order_id": order_id, "product_id": product_id,
                                      "quantity": line["quantity"], "reason": reason, "refund_amount": refund}
@@ -655,8 +656,8 @@ def _past_order(state: dict[str, Any], items: list[tuple[str, int]], *, placed: 
     for pid, qty in items:
         p = products[pid]
         lines.append({"product_id": pid, "name": p["name"], "quantity": qty, "unit_price": p["price"],
-                      "line_total": round_to(p["price"] * qty, 2)})
-    subtotal = round_to(sum(x["line_total"] for x in lines), 2)
+                      "line_total": round2(p["price"] * qty)})
+    subtotal = round2(sum(x["line_total"] for x in lines))
     shipping = 0.0 if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
     oid = f"ORD-{state['next_order']:04d}"
     state["next_order"] += 1
@@ -671,7 +672,7 @@ def _past_order(state: dict[str, Any], items: list[tuple[str, int]], *, placed: 
             products[pid]["stock"] = max(products[pid]["stock"], qty) - qty
     state["orders"][oid] = {
         "order_id": oid, "placed_date": placed, "status": status, "items": lines, "subtotal": subtotal,
-        "discount": 0.0, "discount_percent": 0, "shipping": shipping, "total": round_to(subtotal + shipping, 2),
+        "discount": 0.0, "discount_percent": 0, "shipping": shipping, "total": round2(subtotal + shipping),
         "currency": "USD", "shipping_address": state["customer"]["addresses"][0], "payment_card": card,
         "carrier": CARRIERS[int(unit("carrier", oid, placed) * len(CARRIERS))],
         "tracking_number": _tracking(oid, placed),

@@ -16,7 +16,7 @@ from pydantic import Field
 from magnet_graph.toolkit import Toolkit
 
 from ._data_b import DEVICES, HOME_NAMES, SCENE_NAMES, unit
-from ._util import adopt, drawer, round_to, sample
+from ._util import adopt, drawer, round2, round_to, sample
 
 __all__ = ["SmartHome"]
 
@@ -48,11 +48,11 @@ LockId = Annotated[str, Field(pattern=r"^lock\.[a-z0-9_]+$")]
 
 
 def _to_celsius(value: float, unit_name: str) -> float:
-    return round((value - 32) * 5 / 9, 1) if unit_name == "fahrenheit" else round(float(value), 1)
+    return round_to((value - 32) * 5 / 9, 1) if unit_name == "fahrenheit" else round_to(float(value), 1)
 
 
 def _from_celsius(value: float, unit_name: str) -> float:
-    return round(value * 9 / 5 + 32, 1) if unit_name == "fahrenheit" else value
+    return round_to(value * 9 / 5 + 32, 1) if unit_name == "fahrenheit" else value
 
 
 # -- outputs --------------------------------------------------------------------------------
@@ -159,6 +159,7 @@ class SmartHome(Toolkit):
     """A connected home: switch devices, set thermostats, lock doors, save and run scenes."""
 
     toolkit_name = "SmartHome"
+    fresh_state = True  # generate_state builds new plain JSON data (see Toolkit.fresh_state)
     description = "Control lights, plugs, thermostats and door locks, manage scenes and read energy use."
     hints = {
         "list_devices": (
@@ -270,7 +271,7 @@ class SmartHome(Toolkit):
             rng.choice([d for d in devices.values() if d["type"] not in ("lock", "thermostat")])["online"] = False
         currency = _CURRENCIES[below(4)]
         state = {"home": HOME_NAMES[below(len(HOME_NAMES))],
-                 "tariff_per_kwh": round_to(0.12 + (0.38 - 0.12) * random_(), 2),
+                 "tariff_per_kwh": round2(0.12 + (0.38 - 0.12) * random_()),
                  "currency": currency, "door_pin": f"{below(10000):04d}", "devices": devices,
                  "scenes": {}, "next_scene": 1 + below(29)}
         tk = adopt(cls, state)
@@ -571,9 +572,9 @@ class SmartHome(Toolkit):
             return {"error": f"Invalid days {days!r}: give a whole number of days from 1 to 365."}
         lo, hi = _HOURS[dev["type"]]
         hours = lo + (hi - lo) * unit("hours", device_id, self.data["home"])
-        kwh = round(dev["watts"] * hours * days / 1000 * (0.9 + 0.2 * unit("kwh", device_id, days)), 2)
+        kwh = round2(dev["watts"] * hours * days / 1000 * (0.9 + 0.2 * unit("kwh", device_id, days)))
         return {"device_id": device_id, "days": days, "kwh": kwh, "daily_average_kwh": round(kwh / days, 3),
-                "cost": round(kwh * self.data["tariff_per_kwh"], 2), "currency": self.data["currency"]}
+                "cost": round2(kwh * self.data["tariff_per_kwh"]), "currency": self.data["currency"]}
 
 
 def _device(row: tuple[str, str, str, str, int]) -> dict[str, Any]:

@@ -304,6 +304,7 @@ class Travel(Toolkit):
     """Flights and hotels: search, price, book with a card on file, check in, invoice, cancel."""
 
     toolkit_name = "Travel"
+    fresh_state = True  # generate_state builds new plain JSON data (see Toolkit.fresh_state)
     description = "Search and book flights and hotels, check in, get invoices and cancel bookings."
     hints = {
         "get_airport_code": (
@@ -511,8 +512,10 @@ class Travel(Toolkit):
             base = (1 + int(r * 3)) if f.km > 2500 else 0
         else:
             raise KeyError(travel_class)
-        taken = sum(1 for b in self.data["bookings"].values() if b["status"] == "confirmed"
-                    and b.get("flight_id") == flight_id and b["travel_class"] == travel_class)
+        taken = 0
+        for b in self.data["bookings"].values():
+            if b["status"] == "confirmed" and b.get("flight_id") == flight_id and b["travel_class"] == travel_class:
+                taken += 1
         return max(0, base - taken)
 
     def _cost(self, f: _Flight, day: str, travel_class: str) -> tuple[float, str]:
@@ -711,7 +714,7 @@ class Travel(Toolkit):
             refund = b["total_cost"]
         else:
             refund = b["total_cost"] * (b["nights"] - 1) / b["nights"]
-        refund = round(refund, 0 if b["currency"] == "JPY" else 2)
+        refund = round_to(refund, 0 if b["currency"] == "JPY" else 2)
         b["status"], b["refund_amount"] = "cancelled", refund
         card = self.data["cards"].get(b["card_id"])
         if card is not None:
@@ -736,7 +739,7 @@ class Travel(Toolkit):
             b["invoice_id"] = f"INV-{self.data['next_invoice']:04d}"
             b["invoice_date"] = self.data["today"]
             self.data["next_invoice"] += 1
-        amount = round(b["total_cost"] - b.get("refund_amount", 0.0), 0 if b["currency"] == "JPY" else 2)
+        amount = round_to(b["total_cost"] - b.get("refund_amount", 0.0), 0 if b["currency"] == "JPY" else 2)
         if b["kind"] == "flight":
             route = f"{b['origin_airport_code']}->{b['destination_airport_code']}"
             desc = f"Flight {b['flight_id']} {route}, {b['passenger_name']}"
@@ -800,8 +803,10 @@ class Travel(Toolkit):
     def _hotel_offer(self, h: _Hotel, day: str, nights: int) -> HotelOption:
         currency = CITIES[h.city][3]
         rate = _price(h.base_usd * (0.85 + 0.4 * unit(self.data["pricing_seed"], h.hotel_id, day)), currency)
-        taken = sum(1 for b in self.data["bookings"].values() if b["status"] == "confirmed"
-                    and b.get("hotel_id") == h.hotel_id and b["check_in_date"] == day)
+        taken = 0
+        for b in self.data["bookings"].values():
+            if b["status"] == "confirmed" and b.get("hotel_id") == h.hotel_id and b["check_in_date"] == day:
+                taken += 1
         return {"hotel_id": h.hotel_id, "name": h.name, "stars": h.stars, "nightly_rate": rate,
                 "total_price": round_to(rate * nights, 0 if currency == "JPY" else 2), "currency": currency,
                 "rooms_left": max(0, int(unit("rooms", h.hotel_id, day) * 9) - taken),
