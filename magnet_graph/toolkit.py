@@ -114,7 +114,19 @@ class Toolkit:
                 _MATCHED.clear()
             matched = _MATCHED[want] = {}
         found: list[Any] = []
-        _collect(self.data, want, matched, found, set())
+        data = self.data
+        # A key that matches ``want`` holds its last word: a state (or a part of its top
+        # level) whose JSON text lacks that word has no such key and adds nothing, so it is
+        # not walked (see _lacks_word). Most states lack the word of a name that is not theirs.
+        word = want.rsplit("_", 1)[-1].encode()
+        if _lacks_word(data, word):
+            return found
+        t = type(data)
+        if t is dict:
+            data = {k: v for k, v in data.items() if not ((type(v) is dict or type(v) is list) and _lacks_word(v, word))}
+        elif t is list:
+            data = [v for v in data if not ((type(v) is dict or type(v) is list) and _lacks_word(v, word))]
+        _collect(data, want, matched, found, set())
         return found
 
 
@@ -179,6 +191,28 @@ def _collect_list(node: list, want: str, matched: dict[str, bool], found: list[A
             _collect_list(item, want, matched, found, seen)
         elif isinstance(item, (dict, list)):
             _collect(item, want, matched, found, seen)
+
+
+def _lacks_word(node: Any, word: bytes) -> bool:
+    """True when no key anywhere in ``node`` can match a wanted name whose last word
+    (``id`` of ``booking_id``) is ``word``; False when it may (or when it cannot be told).
+
+    A normalized key that matches ends with that word (:func:`_key_matches`), and
+    normalizing only inserts or replaces separators and lowercases, so the key itself holds
+    the word's letters and digits in a row, in some case. In compact JSON a key's ASCII
+    letters and digits are written as they are: if the text, ASCII-lowercased, lacks the
+    word, no key holds it. Two non-ASCII letters lowercase to ASCII ones (U+0130 and the
+    Kelvin sign U+212A): a text with either is not told. Data orjson refuses (non-``str``
+    keys, subclasses of ``str``/``int``/``float``/``dict``/``list``, other types) is not
+    told either: the walk visits it as before.
+    """
+    try:
+        blob = orjson.dumps(node, option=orjson.OPT_PASSTHROUGH_SUBCLASS)
+    except Exception:
+        return False
+    if not blob.isascii() and (b"\xc4\xb0" in blob or b"\xe2\x84\xaa" in blob):
+        return False
+    return word not in blob.lower()
 
 
 def _key_matches(key: str, want: str) -> bool:

@@ -682,31 +682,37 @@ class FileSystem(Toolkit):
             return [] if tool in self.hints else super().candidates(tool, param)
         cwd = self.data["cwd"]
         subs, files = self._children(cwd)
-        here_paths = [f for f in sorted(files) if not _base(f).startswith(".")]
-        here = [_base(f) for f in here_paths]
-        taken = {_base(p) for p in subs + files}
-        fresh = {("create_file", "file_name"), ("mkdir", "folder")}
-        if (tool, param) in fresh or (tool == "write_file" and param == "file_name" and not here):
+        # (the one-line helpers _base, _under, _parent and _show are written out below: this
+        # runs for every planned file parameter)
+        here_paths = [f for f in sorted(files) if not f.rsplit("/", 1)[-1].startswith(".")]
+        here = [f.rsplit("/", 1)[-1] for f in here_paths]
+        taken = {p.rsplit("/", 1)[-1] for p in subs + files}
+        if (param == "file_name" and (tool == "create_file" or (tool == "write_file" and not here))
+                or (tool == "mkdir" and param == "folder")):
             pool = D.NEW_FOLDER_NAMES if tool == "mkdir" else D.NEW_FILE_NAMES
             return [n for n in pool if n not in taken]
-        folders = [_base(d) for d in sorted(subs) if not _base(d).startswith(".")]
+        folders = [b for b in (d.rsplit("/", 1)[-1] for d in sorted(subs)) if not b.startswith(".")]
         if param == "destination":
             stems = [f"{n.rsplit('.', 1)[0]}_copy.{n.rsplit('.', 1)[1]}" for n in here if "." in n]
             return folders + [s for s in stems if s not in taken]
         if param == "folder":
             return (["."] if tool in ("ls", "find") else []) + folders + ([".."] if cwd != "/" else [])
+        root = cwd == "/"  # (_under(p, cwd) is ``root and p != "/" or p.startswith(cwd + "/")``)
         if param == "pattern":  # the first 12 distinct long words of the files here, then below
             words: dict[str, None] = {}
-            deeper = (p for p in sorted(self.data["files"]) if _under(p, cwd) and "/." not in p)
+            texts = self.data["files"]
+            deeper = (p for p in sorted(texts) if (root and p != "/" or p.startswith(cwd + "/")) and "/." not in p)
             for f in chain(here_paths, deeper):
-                for w in self.data["files"][f].split():
-                    w = w.strip(".,:;()[]'\"#-")
-                    if len(w) > 4 and w.isalpha():
+                ws = texts[f].split()  # each word stripped of punctuation, the alphabetic ones (in C)
+                for w in filter(str.isalpha, map(str.strip, ws, [".,:;()[]'\"#-"] * len(ws))):
+                    if len(w) > 4:
                         words[w] = None
                         if len(words) == 12:
                             return list(words)
             return list(words)
-        below = [self._show(f) for f in sorted(self.data["files"]) if _under(f, cwd) and _parent(f) != cwd
+        # _show(f) of a path below cwd (never cwd itself) is f[len(cwd.rstrip("/")) + 1:]
+        below = [f[len(cwd.rstrip("/")) + 1:] for f in sorted(self.data["files"])
+                 if (root and f != "/" or f.startswith(cwd + "/")) and (f.rsplit("/", 1)[0] or "/") != cwd
                  and "/." not in f[len(cwd):]]
         if param == "file_name" or param == "source":
             return here + below

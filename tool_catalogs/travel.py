@@ -456,10 +456,18 @@ class Travel(Toolkit):
         if param == "card_id":  # cards that can pay for a typical trip
             usd = {c: convert(v["available_credit"], v["currency"], "USD") for c, v in d["cards"].items()}
             return [c for c in d["cards"] if usd[c] >= 2000] or [max(usd, key=usd.__getitem__)]
-        if param == "flight_id":
+        if param == "flight_id":  # the flights of _flights(home, dest, day) with seats left, not priced
             home, day = CITIES[d["home_city"]][0], add_days(d["today"], 14)
             dests = [v[0] for v in CITIES.values() if _ROUTES.get((home, v[0]))][:4]
-            return [f["flight_id"] for dest in dests for f in self._flights(home, dest, day) if f["seats_left"] > 0]
+            compact = day.replace("-", "")
+            found = []
+            for dest in dests:
+                d["pricing_seed"]  # noqa: B018 (_flights reads it: a state without one fails here as there)
+                for f in _ROUTES[(home, dest)]:
+                    fid = f"{f.number}-{compact}"
+                    if self._seats_left(fid, f, "economy") > 0:
+                        found.append(fid)
+            return found
         if param == "hotel_id":
             cities = [d["home_city"]] + [b["city"] for b in d["bookings"].values() if b["kind"] == "hotel"]
             return [h.hotel_id for c in dict.fromkeys(cities) for h in _HOTELS_BY_CITY[c]]

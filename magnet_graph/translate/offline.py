@@ -12,9 +12,10 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Callable, Literal, Mapping
 
-from ..graph.paths import values_at
+from ..graph.paths import split_path, values_at
 from ..types import Call, Catalog, Tool
 from . import phrases, values
 from .base import Request, TurnContext
@@ -33,7 +34,7 @@ class Ref:
     field: str  # dotted output path, ``[]`` for array items
 
 
-@dataclass
+@dataclass(slots=True)
 class _Planned:
     name: str
     args: dict[str, Any]  # values or Ref
@@ -53,43 +54,191 @@ def field_values(output: Any, path: str) -> list[Any]:
     return out
 
 
+class _Nothing:
+    pass
+
+
+_NOTHING = _Nothing()  # no value found
+
+
+def _first_value(output: Any, path: str) -> Any:
+    """``field_values(output, path)[0]``, or ``_NOTHING`` when that list is empty, found
+    without building the list (the first leaf of the same depth-first order)."""
+    steps = split_path(path)
+    if len(steps) == 1 and steps[0] != "[]" and isinstance(output, dict):  # a top-level field (the common case)
+        step = steps[0]
+        if step not in output:
+            return _NOTHING
+        node = output[step]
+        if type(node) is str:
+            return node
+        return _first_at(node, steps, 1)
+    return _first_at(output, steps, 0)
+
+
+def _first_at(node: Any, steps: tuple[str, ...], i: int) -> Any:
+    n = len(steps)
+    while i < n:
+        step = steps[i]
+        if step == "[]":
+            if isinstance(node, list):
+                for item in node:
+                    got = _first_at(item, steps, i + 1)
+                    if got is not _NOTHING:
+                        return got
+            return _NOTHING
+        if not (isinstance(node, dict) and step in node):
+            return _NOTHING
+        node = node[step]
+        i += 1
+    for x in node if isinstance(node, list) else (node,):
+        if isinstance(x, (str, int, float)) and not isinstance(x, bool):
+            return x
+    return _NOTHING
+
+
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 _CHECKED = frozenset({"enum", "type", "pattern", "minLength", "maxLength", "minimum", "maximum",
                       "exclusiveMinimum", "exclusiveMaximum"})
 _ACCEPTORS: dict[int, tuple[dict, Any]] = {}  # id(schema) -> (schema, check); the schema is kept alive
+_NO_SCHEMA: dict[str, Any] = {}  # the ``{}`` of a missing schema (read only): accepts anything
+_NO_EDGES: dict[str, Any] = {}  # no edge into a tool (read only)
 
 
 def _accepts(schema: dict, value: Any) -> bool:
     """A cheap check that a scalar fits a parameter schema (type, enum, pattern, bounds).
 
     The loop validates every call with the full schema anyway; this only keeps the planner
-    from picking values that are bound to fail. The check is chosen once per schema: a plain
-    string schema (the most common) only tests the type.
+    from picking values that are bound to fail. The check is built once per schema (see
+    :func:`_checker`); a plain string schema (the most common) only tests the type.
     """
+    return _checker(schema)(value)
+
+
+def _checker(schema: dict) -> Callable[[Any], bool]:
+    """The one-argument test :func:`_accepts` applies for ``schema``, made once per schema
+    object (schemas are not changed while a run plans with them)."""
     hit = _ACCEPTORS.get(id(schema))
-    if hit is None or hit[0] is not schema:
-        if len(_ACCEPTORS) >= 8192:  # schemas made on the fly (``{}`` defaults) must not pile up
-            _ACCEPTORS.clear()
-        used = _CHECKED.intersection(schema)
-        if not used:
-            check = _any_value
-        elif used == {"type"} and schema["type"] == "string":
-            check = _is_str
-        else:
-            check = None
-        hit = _ACCEPTORS[id(schema)] = (schema, check)
-    check = hit[1]
-    return check(value) if check is not None else _accepts_full(schema, value)
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    if len(_ACCEPTORS) >= 8192:  # schemas made on the fly (``{}`` defaults) must not pile up
+        _ACCEPTORS.clear()
+    used = _CHECKED.intersection(schema)
+    if not used:
+        check = _any_value
+    elif used == {"type"} and schema["type"] == "string":
+        check = _is_str
+    else:
+        check = _shaped_check(schema, used) or _full_check(schema)
+    _ACCEPTORS[id(schema)] = (schema, check)
+    return check
+
+
+def _shaped_check(schema: dict, used: set[str]) -> "Callable[[Any], bool] | None":
+    """A short test for the common schema shapes (a string enum, an integer or a number with
+    or without bounds), the same verdict as :func:`_accepts_full`; ``None`` for the others."""
+    t = schema["type"] if "type" in used else None
+    if used == {"enum", "type"} and t == "string" and isinstance(schema["enum"], list):
+        enum = schema["enum"]
+        return lambda value: isinstance(value, str) and value in enum
+    if used == {"type"} and t == "integer":
+        return _is_whole
+    if used == {"type"} and t == "number":
+        return _is_number
+    if used == {"type", "minimum", "maximum"} and t in ("integer", "number"):
+        lo, hi = schema["minimum"], schema["maximum"]
+        if type(lo) in (int, float) and type(hi) in (int, float):
+            fits = _is_whole if t == "integer" else _is_number
+            return lambda value: fits(value) and not value < lo and not value > hi
+    return None
 
 
 def _any_value(value: Any) -> bool:
     return True
 
 
+def _is_whole(value: Any) -> bool:
+    """The ``type: integer`` test of :func:`_accepts_full` (a float with no fraction passes)."""
+    return isinstance(value, int) and not isinstance(value, bool) or isinstance(value, float) and value.is_integer()
+
+
+def _is_number(value: Any) -> bool:
+    """The ``type: number`` test of :func:`_accepts_full`."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _is_str(value: Any) -> bool:
     return isinstance(value, str)
+
+
+def _full_check(schema: dict) -> Callable[[Any], bool]:
+    """:func:`_accepts_full` for ``schema`` with the schema's keywords read once.
+
+    The test makes the same comparisons in the same order as :func:`_accepts_full`; a
+    pattern that is not a string or does not compile (re.error keeps the value) is left
+    to :func:`_accepts_full` itself, which also reports such odd schemas the same way."""
+    pat = schema.get("pattern")
+    rx = None
+    if pat:
+        if not isinstance(pat, str):
+            return partial(_accepts_full, schema)
+        rx = _PATTERNS.get(pat)
+        if rx is None:
+            try:
+                rx = _PATTERNS[pat] = re.compile(pat)
+            except Exception:
+                return partial(_accepts_full, schema)
+    has_enum = "enum" in schema
+    enum = schema.get("enum")
+    t = schema.get("type")
+    typed = t is not None
+    types = (t if isinstance(t, list) else (t,)) if typed else ()
+    ok_bool, ok_str = "boolean" in types, "string" in types
+    ok_int, ok_num, ok_whole = "integer" in types or "number" in types, "number" in types, "integer" in types
+    min_len, max_len = schema.get("minLength", 0), schema.get("maxLength", 1 << 30)
+    lo = schema.get("minimum")
+    hi = schema.get("maximum")
+    xlo = schema.get("exclusiveMinimum")
+    xhi = schema.get("exclusiveMaximum")
+    has_lo, has_hi = "minimum" in schema, "maximum" in schema
+    has_xlo, has_xhi = "exclusiveMinimum" in schema, "exclusiveMaximum" in schema
+    has_bounds = has_lo or has_hi or has_xlo or has_xhi
+
+    def check(value: Any) -> bool:
+        if has_enum and value not in enum:
+            return False
+        if typed:
+            if isinstance(value, bool):
+                ok = ok_bool
+            elif isinstance(value, str):
+                ok = ok_str
+            elif isinstance(value, int):
+                ok = ok_int
+            elif isinstance(value, float):
+                ok = ok_num or (ok_whole and value.is_integer())
+            else:
+                ok = False
+            if not ok:
+                return False
+        if isinstance(value, str):
+            if rx is not None and not rx.search(value):
+                return False
+            if len(value) < min_len or len(value) > max_len:
+                return False
+        elif has_bounds and isinstance(value, (int, float)) and not isinstance(value, bool):
+            if has_lo and value < lo:
+                return False
+            if has_hi and value > hi:
+                return False
+            if has_xlo and value <= xlo:
+                return False
+            if has_xhi and value >= xhi:
+                return False
+        return True
+
+    return check
 
 
 def _accepts_full(schema: dict, value: Any) -> bool:
@@ -137,6 +286,17 @@ def _accepts_full(schema: dict, value: Any) -> bool:
 
 
 _ID_PARAM = re.compile(r"(^|_)ids?$")
+_ID_NAMES: dict[str, bool] = {}  # parameter name -> whether _ID_PARAM finds it (bounded)
+
+
+def _is_id_name(param: str) -> bool:
+    """Whether ``param`` names identifiers (``order_id``, ``device_ids``, ``id``)."""
+    hit = _ID_NAMES.get(param)
+    if hit is None:
+        if len(_ID_NAMES) >= 4096:
+            _ID_NAMES.clear()
+        hit = _ID_NAMES[param] = _ID_PARAM.search(param) is not None
+    return hit
 
 
 def _fit(schema: dict, values_: list[Any], rng: random.Random) -> Any:
@@ -145,12 +305,13 @@ def _fit(schema: dict, values_: list[Any], rng: random.Random) -> Any:
     For an array parameter the candidates may also be whole lists (devices of one room): one
     list whose items all fit is then taken as it is."""
     if schema.get("type") == "array":
-        items = schema.get("items", {}) if isinstance(schema.get("items"), dict) else {}
+        items = schema.get("items")
+        check = _checker(items if isinstance(items, dict) else _NO_SCHEMA)
         if values_ and isinstance(values_[0], list):
             lo, hi = schema.get("minItems", 1), schema.get("maxItems", 1 << 30)
-            whole = [v for v in values_ if isinstance(v, list) and lo <= len(v) <= hi and all(_accepts(items, x) for x in v)]
+            whole = [v for v in values_ if isinstance(v, list) and lo <= len(v) <= hi and all(map(check, v))]
             return list(whole[rng.randrange(len(whole))]) if whole else _SKIP
-        ok = [v for v in values_ if _accepts(items, v)]
+        ok = [v for v in values_ if check(v)]
         if not ok:
             return _SKIP
         lo = max(1, schema.get("minItems", 1))
@@ -158,7 +319,15 @@ def _fit(schema: dict, values_: list[Any], rng: random.Random) -> Any:
         if hi < lo:
             return _SKIP
         return rng.sample(ok, rng.randint(lo, hi))
-    ok = [v for v in values_ if _accepts(schema, v)]
+    if not values_:
+        return _SKIP
+    check = _checker(schema)
+    if check is _any_value or (check is _is_str and _all_str(values_)):
+        ok = values_  # every value fits (the common case: strings for a string parameter)
+    elif check is _is_str:
+        ok = [v for v in values_ if isinstance(v, str)]
+    else:
+        ok = [v for v in values_ if check(v)]
     if not ok:
         return _SKIP
     return ok[rng.randrange(len(ok))] if len(ok) > 1 else ok[0]
@@ -245,50 +414,70 @@ class OfflineBackend:
         plan: list[_Planned] = []
         turn_tags = ctx.path.turns[ctx.index + 1].tags if ctx.kind != "normal" else ctx.turn.tags
         nested_turn = "insert_nested" in turn_tags
-        for pos, name in enumerate(ctx.funcs):
-            tool = ctx.catalog.tool(name)
-            implicit = nested_turn and pos == len(ctx.funcs) - 1 and pos > 0
-            planned = _Planned(name=name, args={}, implicit=implicit)
-            props = tool.properties
-            required = set(tool.required)
-            wanted = [(k, v) for k, v in props.items() if k in required or rng.random() < self.p_optional]
+        strict_memo: dict[tuple[str, str], "set[Any] | None"] = {}  # the state does not change while planning
+        p_optional = self.p_optional
+        funcs = ctx.funcs
+        tools = ctx.catalog.by_name  # (what catalog.tool(name) reads)
+        prior = ctx.prior_calls
+        feedback, failed_tool = ctx.feedback, ctx.failed_tool
+        pred = None if graph is None else _predecessors(graph)
+        source = _NOTHING  # the turn whose outputs this one's request names (looked up when needed)
+        for pos, name in enumerate(funcs):
+            tool = tools[name]
+            implicit = nested_turn and pos == len(funcs) - 1 and pos > 0
+            args: dict[str, Any] = {}
+            refs: dict[str, str] = {}
+            planned = _Planned(name, args, {}, refs, implicit)
+            hit = _TOOL_PARAMS.get(id(tool))
+            props, required = hit[1:] if hit is not None and hit[0] is tool else _tool_params(tool)
+            wanted = [(k, v) for k, v in props.items() if k in required or rng.random() < p_optional]
+            # source -> edge data of the edges into this tool (None: no graph)
+            if graph is None:
+                into = None
+            else:
+                into = (pred.get(name) or _NO_EDGES) if pred is not None else _EdgeLookup(graph, name)
             sources: list[tuple[str, Any]] = []  # ("ref", position) or ("call", Call) that fed this call
+            same_turn = pos and into  # an earlier call of this turn may feed this one
             # pass 1: values that flow from earlier outputs (same turn first, then history)
             for pname, pschema in wanted:
-                ref = self._same_turn(plan, pos, name, pname, pschema, graph)
+                ref = self._same_turn(plan, pos, pname, pschema, into) if same_turn else None
                 if ref is not None:
-                    self._align_echo(ctx, plan[ref.position], ref.field, name, pname, rng)
-                    planned.args[pname] = ref
+                    self._align_echo(ctx, plan[ref.position], ref.field, name, pname, rng, strict_memo)
+                    args[pname] = ref
                     sources.append(("ref", ref.position))
                     if not implicit:  # an explicit call names its same-turn source indirectly
-                        planned.refs[pname] = self._phrase(ctx, ref.field, plan[ref.position].name, 0, rng)
+                        refs[pname] = self._phrase(ctx, ref.field, plan[ref.position].name, 0, rng)
                     continue
                 # on a retry, not from history for the call that failed (its earlier value is
                 # likely what failed), sometimes not for the others
-                retry = ctx.feedback is not None and (name == ctx.failed_tool or rng.random() < 0.5)
-                got = None if retry else self._from_history(ctx, name, pname, pschema, rng, _strict_ids(ctx, name, pname))
+                retry = feedback is not None and (name == failed_tool or rng.random() < 0.5)
+                if retry or into is None or not prior:
+                    continue
+                if source is _NOTHING:
+                    source = ctx.turn.source if ctx.kind == "normal" else None
+                got = self._from_history(ctx, into, name, pname, pschema, rng, strict_memo, source)
                 if got is not None:
                     value, phrase, call = got
-                    planned.args[pname] = value
+                    args[pname] = value
                     sources.append(("call", call))
                     if not implicit:
-                        planned.refs[pname] = phrase
+                        refs[pname] = phrase
             # pass 2: companions of a fed value from the same source (a value's unit or currency),
             # then the toolkit state's candidates, enums, or a fresh realistic value
             for pname, pschema in wanted:
-                if pname in planned.args:
+                if pname in args:
                     continue
-                co = self._companion(ctx, plan, sources, pname, pschema, rng)
+                co = self._companion(ctx, plan, sources, pname, pschema, rng) if sources else None
                 if co is not None:
                     value, phrase = co
-                    planned.args[pname] = value
+                    args[pname] = value
                     if not implicit and phrase:
-                        planned.refs[pname] = phrase
+                        refs[pname] = phrase
                     continue
                 value = self._fresh(ctx, tool, pname, pschema, rng)
                 if value is _SKIP:
                     continue
-                planned.args[pname] = value
+                args[pname] = value
                 planned.stated[pname] = value
             if implicit and planned.stated:
                 # the user never asks for the nested call, but must still give its own values
@@ -297,11 +486,11 @@ class OfflineBackend:
         return plan
 
     @staticmethod
-    def _same_turn(plan, pos, name, pname, pschema, graph) -> "Ref | None":
-        if graph is None:
-            return None
+    def _same_turn(plan, pos, pname, pschema, into) -> "Ref | None":
+        """The nearest earlier call of this turn whose output feeds ``pname`` (``into``: the
+        edges into the current tool, by source)."""
         for j in range(pos - 1, -1, -1):
-            edge = graph.get_edge_data(plan[j].name, name)
+            edge = into.get(plan[j].name)
             if edge:
                 for out_field, param in edge.get("feeds", ()):
                     if param == pname and not _echo_misfits(plan[j], out_field, pschema):
@@ -309,7 +498,7 @@ class OfflineBackend:
         return None
 
     def _align_echo(self, ctx: TurnContext, source: "_Planned", out_field: str, name: str, pname: str,
-                    rng: random.Random) -> None:
+                    rng: random.Random, strict_memo: "dict | None" = None) -> None:
         """When ``source`` echoes one of its own stated arguments into ``out_field`` (the
         order it tracked is the order to cancel), choose that argument among the values the
         state accepts for ``name.pname`` too, so that the nested call can succeed."""
@@ -317,10 +506,10 @@ class OfflineBackend:
         value = source.stated.get(key)
         if value is None or isinstance(value, list):
             return
-        strict = _strict_ids(ctx, name, pname)
+        strict = _strict_ids(ctx, name, pname, strict_memo)
         if strict is None or value in strict:
             return
-        own = _strict_ids(ctx, source.name, key)
+        own = _strict_ids(ctx, source.name, key, strict_memo)
         both = [v for v in _flat(_safe_candidates(ctx, name, pname)) if own is None or v in own]
         if both:
             source.args[key] = source.stated[key] = both[rng.randrange(len(both))]
@@ -330,10 +519,7 @@ class OfflineBackend:
         has a field of the same name (``unit`` beside ``value``, ``currency`` beside ``amount``)."""
         if not sources:
             return None
-        keys = {pname}
-        for prefix in ("from_", "source_", "input_", "original_"):
-            if pname.startswith(prefix):
-                keys.add(pname[len(prefix):])
+        keys = _companion_keys(pname)
         for kind, src in sources:
             if kind == "ref":
                 returns = ctx.catalog.tool(plan[src].name).returns or {}
@@ -364,35 +550,42 @@ class OfflineBackend:
                                f"the top {noun} from that list"))
         return phrases.reference_phrase(field, source_tool=ctx.catalog.tool(source_name), turns_ago=turns_ago, rng=rng)
 
-    def _from_history(self, ctx: TurnContext, name: str, pname: str, pschema: dict, rng: random.Random,
-                      strict: "set[Any] | None" = None):
-        """``(value, phrase, call)`` from the output of an earlier turn that feeds ``pname``;
-        with ``strict`` (the identifiers the state accepts now), only a value among them."""
-        graph = ctx.graph
-        if graph is None or not ctx.prior_calls:
-            return None
-        source = ctx.turn.source if ctx.kind == "normal" else None
+    def _from_history(self, ctx: TurnContext, into: Mapping[str, Any], name: str, pname: str,
+                      pschema: dict, rng: random.Random, strict_memo: "dict | None", source: "int | None"):
+        """``(value, phrase, call)`` from the output of an earlier turn that feeds ``pname``
+        (``into``: the graph's edges into ``name``, by source); for an identifier, only a
+        value among those the state accepts now (:func:`_strict_ids`). The call of the turn
+        ``source`` (the one this turn's request names, if any) wins; else the latest one."""
         is_array = pschema.get("type") == "array"
-        check = (pschema.get("items") if isinstance(pschema.get("items"), dict) else {}) if is_array else pschema
+        check = (pschema.get("items") if isinstance(pschema.get("items"), dict) else _NO_SCHEMA) if is_array else pschema
+        if not into:
+            return None
+        accepts = None
+        strict: Any = _NOTHING  # looked up when a value needs it
         best = None
         for turn_idx, call in reversed(ctx.prior_calls):
-            edge = graph.get_edge_data(call.name, name)
+            edge = into.get(call.name)
             if not edge:
                 continue
             for out_field, param in edge.get("feeds", ()):
                 if param != pname:
                     continue
-                found = field_values(call.output, out_field)
-                if not found or not _accepts(check, found[0]):
+                first = _first_value(call.output, out_field)
+                if first is _NOTHING:
+                    continue
+                if accepts is None:
+                    accepts = _checker(check)
+                if not accepts(first):
                     continue  # only a list's first item: the phrase says "the first ..."
-                if strict is not None and found[0] not in strict:
+                if strict is _NOTHING:
+                    strict = _strict_ids(ctx, name, pname, strict_memo)
+                if strict is not None and first not in strict:
                     continue  # e.g. an order that was delivered cannot be cancelled
-                cand = (turn_idx, call, out_field, found[0])
                 if source is not None and turn_idx == source:
-                    best = cand
+                    best = (turn_idx, call, out_field, first)
                     break
                 if best is None:
-                    best = cand
+                    best = (turn_idx, call, out_field, first)
             if best is not None and (source is None or best[0] == source):
                 break
         if best is None:
@@ -423,7 +616,10 @@ class OfflineBackend:
     def _fresh(self, ctx: TurnContext, tool: Tool, pname: str, pschema: dict, rng: random.Random) -> Any:
         if "const" in pschema:
             return pschema["const"]
-        cands = _safe_candidates(ctx, tool.name, pname)
+        try:  # (_safe_candidates, written out: this runs for most parameters)
+            cands = ctx.env.candidates(tool.name, pname)
+        except Exception:  # a user toolkit's candidates() must not stop the run
+            cands = []
         if not cands and pschema.get("type") == "array" and pname.endswith("s"):
             cands = _safe_candidates(ctx, tool.name, pname[:-1])  # ``device_ids`` -> ``device_id`` values
         if cands:
@@ -441,25 +637,30 @@ class OfflineBackend:
         batch: list[Call] = []
         for pos in range(done, len(plan)):
             p = plan[pos]
-            deps = [v.position for v in p.args.values() if isinstance(v, Ref)]
-            if any(d >= done for d in deps):
+            fed = [(k, v) for k, v in p.args.items() if isinstance(v, Ref)]
+            if not fed:  # every value is known already
+                batch.append(Call(name=p.name, arguments=dict(p.args)))
+                continue
+            if any(v.position >= done for _, v in fed):
                 break  # needs an output not produced yet: next batch
-            args = {}
-            for k, v in p.args.items():
-                if isinstance(v, Ref):
-                    schema = ctx.catalog.tool(p.name).properties.get(k, {})
-                    check = schema.get("items", {}) if schema.get("type") == "array" else schema
-                    found = field_values(ctx.turn_calls[v.position].output, v.field)
-                    if schema.get("type") == "array":
-                        found = [x for x in found if _accepts(check, x)]
-                    elif found and not _accepts(check, found[0]):
-                        found = []  # the request said "the first ...": no other item will do
-                    if not found:
-                        from ..errors import TranslationError
+            args = dict(p.args)
+            for k, v in fed:
+                schema = ctx.catalog.tool(p.name).properties.get(k, _NO_SCHEMA)
+                is_array = schema.get("type") == "array"
+                check = schema.get("items", _NO_SCHEMA) if is_array else schema
+                output = ctx.turn_calls[v.position].output
+                if is_array:
+                    value: Any = [x for x in field_values(output, v.field) if _accepts(check, x)]
+                    ok = bool(value)
+                    value = value[:3]
+                else:  # the request said "the first ...": no other item will do
+                    value = _first_value(output, v.field)
+                    ok = value is not _NOTHING and _accepts(check, value)
+                if not ok:
+                    from ..errors import TranslationError
 
-                        raise TranslationError("nested_output_missing", f"{p.name}.{k} needs {v.field} of an earlier call")
-                    v = found[:3] if schema.get("type") == "array" else found[0]
-                args[k] = v
+                    raise TranslationError("nested_output_missing", f"{p.name}.{k} needs {v.field} of an earlier call")
+                args[k] = value
             batch.append(Call(name=p.name, arguments=args))
         return batch
 
@@ -487,6 +688,62 @@ class _Skip:
     pass
 
 
+_TOOL_PARAMS: dict[int, tuple[Tool, dict, set]] = {}  # id(tool) -> (tool, properties, required); bounded
+
+
+def _tool_params(tool: Tool) -> tuple[dict[str, Any], set[str]]:  # (_plan reads the table itself first)
+    """``tool.properties`` and ``set(tool.required)``, made once per tool object."""
+    hit = _TOOL_PARAMS.get(id(tool))
+    if hit is None or hit[0] is not tool:
+        if len(_TOOL_PARAMS) >= 4096:
+            _TOOL_PARAMS.clear()
+        hit = _TOOL_PARAMS[id(tool)] = (tool, tool.properties, set(tool.required))
+    return hit[1:]
+
+
+_COMPANION_KEYS: dict[str, tuple[str, ...]] = {}  # parameter name -> its companion keys (bounded)
+
+
+def _companion_keys(pname: str) -> tuple[str, ...]:
+    """The output fields that may hold ``pname``'s value: the name itself and the name
+    without a ``from_``/``source_``/``input_``/``original_`` prefix, in the order a set of
+    them iterates (the order :meth:`OfflineBackend._companion` has always tried them)."""
+    keys = _COMPANION_KEYS.get(pname)
+    if keys is None:
+        found = {pname}
+        for prefix in ("from_", "source_", "input_", "original_"):
+            if pname.startswith(prefix):
+                found.add(pname[len(prefix):])
+        if len(_COMPANION_KEYS) >= 4096:
+            _COMPANION_KEYS.clear()
+        keys = _COMPANION_KEYS[pname] = tuple(found)
+    return keys
+
+
+def _predecessors(graph: Any) -> "Mapping[str, Mapping[str, Any]] | None":
+    """The predecessor adjacency of a networkx directed graph: ``pred[name].get(source)`` is
+    what ``graph.get_edge_data(source, name)`` gives (``_pred[v][u]`` and ``_succ[u][v]`` are
+    the same dict), read without a method call (and a KeyError) per source. ``None`` for any
+    other graph (an undirected one, or not networkx's): its edges are then asked one by one
+    (see :class:`_EdgeLookup`)."""
+    pred = getattr(graph, "_pred", None)
+    if type(pred) is dict or (pred is not None and isinstance(pred, Mapping)):  # (an ABC check is slow)
+        return pred
+    return None
+
+
+class _EdgeLookup:
+    """The edges into one tool of a graph that is not a networkx graph: asks it edge by edge."""
+
+    __slots__ = ("graph", "name")
+
+    def __init__(self, graph: Any, name: str):
+        self.graph, self.name = graph, name
+
+    def get(self, source: str) -> Any:
+        return self.graph.get_edge_data(source, self.name)
+
+
 def _safe_candidates(ctx: TurnContext, tool: str, param: str) -> list[Any]:
     try:
         return ctx.env.candidates(tool, param)
@@ -505,20 +762,47 @@ def _flat(values_: list[Any]) -> list[Any]:
     return out
 
 
-def _strict_ids(ctx: TurnContext, tool: str, param: str) -> "set[Any] | None":
+def _strict_ids(ctx: TurnContext, tool: str, param: str, memo: "dict | None" = None) -> "set[Any] | None":
     """The identifiers an executable tool accepts for ``param`` in the current state (its
     toolkit's candidates), or ``None`` when that is unknown: not an identifier, a simulated
     tool, or no candidates. An id outside the set is bound to fail (unknown, or in the wrong
-    status: a delivered order cannot be cancelled)."""
-    if not _ID_PARAM.search(param):
+    status: a delivered order cannot be cancelled). ``memo`` keeps the answers while the
+    state stays the same (one turn's planning)."""
+    if not _is_id_name(param):
         return None
+    if memo is not None:
+        found = memo.get((tool, param), _NOTHING)
+        if found is not _NOTHING:
+            return found
     try:
-        if not ctx.env.is_executable(tool):
-            return None
+        executable = ctx.env.is_executable(tool)
     except Exception:
-        return None
-    found = set(_flat(_safe_candidates(ctx, tool, param)))
-    return found or None
+        executable = False
+    found = (_flat_set(_safe_candidates(ctx, tool, param)) or None) if executable else None
+    if memo is not None:
+        memo[(tool, param)] = found
+    return found
+
+
+def _all_str(values_: list[Any]) -> bool:
+    """True when every value is exactly a ``str`` (checked without a Python loop)."""
+    return set(map(type, values_)) == _STR_TYPE
+
+
+_STR_TYPE = {str}
+_SCALAR_TYPES = frozenset({str, int, float})
+
+
+def _flat_set(values_: list[Any]) -> set[Any]:
+    """``set(_flat(values_))`` without the list in between."""
+    if set(map(type, values_)) <= _SCALAR_TYPES:  # plain scalars only (the common case)
+        return set(values_)
+    out = {v for v in values_ if isinstance(v, (str, int, float))}
+    if len(out) < len(values_):  # lists among them (or repeats, or other values)
+        for v in values_:
+            if isinstance(v, list):
+                out.update(x for x in v if isinstance(x, (str, int, float)))
+    return out
 
 
 _SKIP = _Skip()
