@@ -156,6 +156,7 @@ def _jsonable(value: Any, stack: set[int]) -> Any:
 
 _CYCLE = object()
 _UNRESOLVED = object()  # Environment._methods: not looked up yet (None: a simulated tool)
+_SIMULATED = "\x00simulated"  # Environment._cands: the group of the simulated tools
 
 
 def _detach(output: Any) -> Any:
@@ -352,7 +353,8 @@ class Environment:
         self._methods: dict[str, Callable[..., Any]] = {}
         self._simulated: list[Any] = []  # outputs of simulated calls, for candidates()
         self._memory = SimMemory()  # entities the simulated calls have shown so far
-        self._cands: dict[tuple[str, str], list[Any]] = {}  # candidates() since the last call
+        # candidates() per toolkit (_SIMULATED: simulated tools) since a call of that toolkit ran
+        self._cands: dict[str, dict[tuple[str, str], list[Any]]] = {}
         self._state_seed = self.seed if state_seed is None else int(state_seed)
         given = initial_state or {}
         bindings = catalog.bindings
@@ -482,8 +484,8 @@ class Environment:
         method = self._methods.get(name, _UNRESOLVED)
         if method is _UNRESOLVED:
             method = self._method(name)
-        if self._cands:
-            self._cands.clear()  # any call may change the state
+        if self._cands:  # a call may change its own toolkit's state (or the simulated outputs)
+            self._cands.pop(self._group(name, method), None)
         if method is None:
             tool = self.catalog.by_name[name]
             output = simulate_output(tool.returns, seed=self.seed, tool=name, arguments=dict(arguments),
@@ -517,11 +519,20 @@ class Environment:
         the tool's toolkit, or for a simulated tool, values of fields of that name in earlier
         simulated outputs. ``[]`` when nothing matches. The list is remembered until the next
         call runs (the planner asks about one parameter more than once): do not change it."""
+        group = self._group(tool, self._method(tool))
+        memo = self._cands.get(group)
+        if memo is None:
+            memo = self._cands[group] = {}
         key = (tool, param)
-        found = self._cands.get(key)
+        found = memo.get(key)
         if found is None:
-            found = self._cands[key] = self._candidates(tool, param)
+            found = memo[key] = self._candidates(tool, param)
         return found
+
+    def _group(self, tool: str, method: Any) -> str:
+        """What a call of ``tool`` can change: its toolkit's state, or the simulated
+        outputs. Toolkits hold separate states, so a call leaves other toolkits' candidates."""
+        return _SIMULATED if method is None else self.catalog.by_name[tool].toolkit
 
     def _candidates(self, tool: str, param: str) -> list[Any]:
         if self._method(tool) is None:

@@ -280,6 +280,19 @@ def test_candidates(catalog):
     assert env.candidates("get_alert", "forecast_id") == [out["forecast_id"]]
 
 
+def test_candidates_are_remembered_until_their_own_toolkit_changes(catalog):
+    env = Environment(catalog, ALL, seed=0, initial_state={"Bank": Bank.default_state()})
+    accounts = env.candidates("deposit", "account_id")
+    owners = env.candidates("add_note", "owner")
+    assert env.candidates("deposit", "account_id") is accounts  # remembered
+    env.execute("get_forecast", {"city": "Oslo"})  # a simulated call: the toolkits' states are unchanged
+    env.execute("add_note", {"text": "hi"})  # changes Notes only
+    assert env.candidates("deposit", "account_id") is accounts
+    assert env.candidates("add_note", "owner") is not owners
+    env.execute("open_account", {"owner": "Bo"})  # Bank changes: its candidates are found again
+    assert env.candidates("deposit", "account_id") == ["ACC-1", "ACC-2"] != accounts
+
+
 def test_loading_failure_names_the_toolkit(catalog):
     with pytest.raises(ExecutionError, match=r"toolkit 'Notes' .*TypeError"):
         Environment(catalog, ["Notes"], seed=0, initial_state={"Notes": {"notes": 5}})
