@@ -65,6 +65,13 @@ def _said(value: str, text: str) -> bool:
     start = text.find(value)
     if start == -1:
         return False
+    # the usual case first: the first occurrence has neither a letter, digit, "_" nor "-" on
+    # either side (nor a plural ending, which starts with a letter), so it counts whatever
+    # the ends of the value are
+    before = text[start - 1] if start else " "
+    after = text[start + len(value):start + len(value) + 1] or " "
+    if not (before.isalnum() or before in "-_" or after.isalnum() or after in "-_"):
+        return True
     # what the ends of the value are: a neighbour that is a word character (or - and _ next
     # to a letter or digit) continues the value, so that occurrence does not count
     first, last = value[0], value[-1]
@@ -100,7 +107,8 @@ class _Sources:
 
     Outputs are indexed lazily: only when a value is not found in the user text nor in
     the outputs indexed so far (most values are stated by the user, and the last turn's
-    outputs feed nothing); the numbers of user messages are read at the first number.
+    outputs feed nothing); the numbers of user messages are read when a number is looked
+    up, newest message first, until it is found.
     A string can often be looked up in the plain JSON text of the pending outputs instead
     (:meth:`_in_texts`), which spares indexing them.
     """
@@ -135,7 +143,9 @@ class _Sources:
             kind = type(value)  # exact types first (JSON data); subclasses take the isinstance chain
             if kind is str:
                 strings.add(value)
-                if numeric(value) is not None:
+                # a numeric string starts with a space, sign, currency, digit, "." or "%" (or is
+                # empty), never with a letter: most strings are told by their first character
+                if not value[:1].isalpha() and numeric(value) is not None:
                     number = _as_number(value)
                     if number is not None:
                         numbers.add(number)
@@ -174,6 +184,10 @@ class _Sources:
     def has_string(self, value: str) -> bool:
         if value in self.strings or _said(value.lower(), self.text):
             return True
+        return self.in_outputs(value)
+
+    def in_outputs(self, value: str) -> bool:
+        """:meth:`has_string` for a value known to be neither an indexed string nor said by the user."""
         if not self.pending:
             return False
         found = self._in_texts(value) if type(value) is str else None
@@ -211,12 +225,14 @@ class _Sources:
 
     def has_number(self, value: float) -> bool:
         x = float(value)
-        if self.pending_text:
-            for text in self.pending_text:
-                self.user_numbers.update(_numbers_in(text))
-            self.pending_text.clear()
         if x in self.user_numbers or x in self.numbers:
             return True
+        pending = self.pending_text
+        while pending:  # newest first (a number is most often stated in its own turn), until found
+            found = _numbers_in(pending.pop())
+            self.user_numbers.update(found)
+            if x in found:
+                return True
         if self.pending:
             self._index()
             if x in self.numbers:
@@ -360,7 +376,7 @@ def check_grounding(
                 for arg, value in call["arguments"].items():
                     _ungrounded(value, _sub_schema(params, params, arg), params, arg, src, leaves)
             else:
-                _ground_arguments(call["arguments"], tool.parameters, src, leaves)
+                _ground_arguments(call["arguments"], tool.parameters, src, leaves, _arg_plans(tool.parameters))
             for where, leaf in leaves:
                 out.append(
                     f"grounding: turn {t} call {name} argument {where}={short_json(leaf)} "
@@ -371,10 +387,12 @@ def check_grounding(
     return out
 
 
-def _ground_arguments(arguments: dict, params: Any, src: _Sources, leaves: list[tuple[str, Any]]) -> None:
+def _ground_arguments(
+    arguments: dict, params: Any, src: _Sources, leaves: list[tuple[str, Any]], plans: dict[str, _ArgPlan]
+) -> None:
     """:func:`_ungrounded` for each argument of a catalog tool, with the argument's schema
-    and fixed values from the plan; plain strings and numbers are checked right here."""
-    plans = _arg_plans(params)
+    and fixed values from ``plans`` (:func:`_arg_plans` of ``params``); plain strings and
+    numbers are checked right here."""
     strings, text = src.strings, src.text  # what has_string reads first, inlined for plain strings
     for arg, value in arguments.items():
         plan = plans.get(arg)
@@ -389,7 +407,7 @@ def _ground_arguments(arguments: dict, params: Any, src: _Sources, leaves: list[
         elif kind is str:
             if value in plan.fixed_strs or value in strings or _said(value.lower(), text):
                 continue
-            if not src.has_string(value):
+            if not src.in_outputs(value):  # the rest of has_string: the first part is above
                 leaves.append((arg, value))
         elif kind is int or kind is float:
             if fixed and any(json_equal(value, f) for f in fixed):

@@ -32,7 +32,8 @@ import orjson
 
 from .errors import MagnetError, RecordError
 from .execute import Environment, canonical_json, content_id, output_error, validate_arguments
-from .grounding import _numbers_in, _said, check_grounding
+from .grounding import _arg_plans, _ground_arguments, _numbers_in, _said, _Sources, check_grounding
+from .schema_fit import fits_checker
 from .short_json import short_json
 from .types import Catalog
 
@@ -175,22 +176,9 @@ def _plain_json(value: Any) -> bytes | None:
         return None
 
 
-class _Learnt:
-    """What the message check learns that later checks reuse: the plain JSON text of the
-    recorded outputs it compared (``id(call) -> text``), and whether every turn was in the
-    translation loop's form (then the user texts of the turns are all the user messages)."""
-
-    __slots__ = ("outputs", "regular")
-
-    def __init__(self) -> None:
-        self.outputs: dict[int, bytes] = {}
-        self.regular = False
-
-
-def _check_messages(record: dict, learnt: _Learnt | None = None) -> tuple[list[str], list[list[str]] | None]:
+def _check_messages(record: dict) -> tuple[list[str], list[list[str]] | None]:
     """Tiling, role order and message/call agreement. Returns the failures and, when the
-    slices tile, the user messages of each turn (for grounding); ``None`` otherwise.
-    ``learnt`` is filled for the turns that take the fast path (:func:`_fast_turn_messages`)."""
+    slices tile, the user messages of each turn (for grounding); ``None`` otherwise."""
     messages: list[dict] = record["messages"]
     turns: list[dict] = record["turns"]
     out: list[str] = []
@@ -209,92 +197,11 @@ def _check_messages(record: dict, learnt: _Learnt | None = None) -> tuple[list[s
         return out, None
     users: list[list[str]] = []
     seen_ids: set[str] = set()
-    regular = True
-    outputs = learnt.outputs if learnt is not None else {}
     for turn in turns:
-        texts = _fast_turn_messages(turn, messages, seen_ids, outputs)
-        if texts is None:  # something differs from the usual form: the full walk finds what
-            regular = False
-            texts, failures = _check_turn_messages(turn, messages, seen_ids)
-            out.extend(failures)
+        texts, failures = _check_turn_messages(turn, messages, seen_ids)
+        out.extend(failures)
         users.append(texts)
-    if learnt is not None:
-        learnt.regular = regular
     return out, users
-
-
-def _fast_turn_messages(
-    turn: dict, messages: list[dict], seen_ids: set[str], outputs: dict[int, bytes]
-) -> list[str] | None:
-    """The user texts of a turn whose messages are in the translation loop's form and agree
-    with its calls, so that :func:`_check_turn_messages` would find nothing (it also adds
-    the turn's call ids to ``seen_ids``, and to ``outputs`` the plain JSON text of each
-    call's output); ``None``, with nothing changed, otherwise.
-
-    The form: user message(s); then blocks of one assistant message with a list of tool
-    calls and one tool message per call, in the same order, each call being the next
-    recorded call with its arguments text (and the result text) the plain JSON of the
-    recorded arguments (and output); then one assistant text.
-    """
-    start, end = turn["messages"]
-    calls = turn.get("calls", [])
-    dumps = orjson.dumps
-    texts: list[str] = []
-    i = start
-    while i < end and messages[i]["role"] == "user":
-        content = messages[i].get("content")
-        if type(content) is not str:
-            return None
-        texts.append(content)
-        i += 1
-    if not texts:
-        return None
-    last = end - 1
-    ids: set[str] = set()
-    matched: list[tuple[dict, bytes]] = []
-    k = 0
-    while i < last:
-        msg = messages[i]
-        tool_calls = msg.get("tool_calls") if msg["role"] == "assistant" else None
-        if type(tool_calls) is not list or not tool_calls or i + len(tool_calls) >= last:
-            return None
-        for tc in tool_calls:
-            i += 1
-            if k >= len(calls) or type(tc) is not dict:
-                return None
-            call = calls[k]
-            cid, name = call["id"], call["name"]
-            fn = tc.get("function")
-            if type(fn) is not dict or type(tc.get("id")) is not str or tc["id"] != cid or cid in ids or cid in seen_ids:
-                return None
-            if type(fn.get("name")) is not str or fn["name"] != name or tc.get("type", "function") != "function":
-                return None
-            raw = fn.get("arguments")
-            try:  # what _plain_json does, inlined
-                args_text, text = dumps(call["arguments"], option=_PLAIN), dumps(call.get("output"), option=_PLAIN)
-            except TypeError:
-                return None
-            if type(raw) is not str or raw != args_text.decode():
-                return None
-            answer = messages[i]
-            if answer["role"] != "tool" or type(answer.get("tool_call_id")) is not str or answer["tool_call_id"] != cid:
-                return None
-            content = answer.get("content")
-            if answer.get("name", name) != name or type(content) is not str or content != text.decode():
-                return None
-            ids.add(cid)
-            matched.append((call, text))
-            k += 1
-        i += 1
-    final = messages[last]
-    if i != last or k != len(calls) or final["role"] != "assistant" or final.get("tool_calls"):
-        return None
-    if type(final.get("content")) is not str:
-        return None
-    seen_ids.update(ids)
-    for call, text in matched:
-        outputs[id(call)] = text
-    return texts
 
 
 def _check_turn_messages(turn: dict, messages: list[dict], seen_ids: set[str]) -> tuple[list[str], list[str]]:
@@ -579,21 +486,9 @@ def _tool_name_markers(names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, sorted(markers))))
 
 
-def _check_requests(record: dict, users: list[list[str]] | None = None, catalog: Catalog | None = None) -> list[str]:
-    """No user message names a tool or repeats an earlier one. ``users``: the user texts of
-    each turn when they are all of the record's user messages (every turn in the translation
-    loop's form); then a record without a failure is told by them alone. With ``catalog``
-    (holding every tool of the record) that quick test uses the catalog's one pattern: a text
-    in which no catalog tool name stands as a word names none of the record's tools either."""
+def _check_requests(record: dict) -> list[str]:
+    """No user message names one of the record's tools or repeats an earlier one."""
     names = tuple(sorted({t["name"] for t in record["tools"]}))
-    if users is not None:
-        texts = [text for turn_texts in users for text in turn_texts]
-        if len(set(texts)) == len(texts):  # no repeat; and a text without a marker names no tool
-            wide = catalog_names(catalog) if catalog is not None else None
-            key = wide if wide is not None and all(n in catalog.by_name for n in names) else names
-            pattern, markers = tool_name_pattern(key), _tool_name_markers(key)
-            if pattern is None or markers is None or not any(map(pattern.search, filter(markers.search, texts))):
-                return []
     pattern = tool_name_pattern(names)
     out: list[str] = []
     first: dict[str, int] = {}
@@ -610,6 +505,208 @@ def _check_requests(record: dict, users: list[list[str]] | None = None, catalog:
         else:
             first[text] = i
     return out
+
+
+# ----------------------------------------------------------------------------------------
+# The quick pass: every check before the replay, at once, for a record in the usual form
+# ----------------------------------------------------------------------------------------
+
+
+class _ToolPlan:
+    """What the quick pass reads of one catalog tool, worked out once per catalog: its
+    parameters, their compiled :func:`~magnet_graph.schema_fit.fits` test (``None`` for a
+    schema with ``$schema``, which :func:`validate_arguments` always checks in full) and the
+    grounding plans of its arguments."""
+
+    __slots__ = ("params", "fits", "args")
+
+    def __init__(self, params: Any):
+        self.params = params
+        self.fits = fits_checker(params, params) if "$schema" not in params else None
+        self.args = _arg_plans(params)
+
+
+def _tool_plans(catalog: Catalog) -> dict[str, _ToolPlan]:
+    """The catalog's tool plans (kept on the catalog, filled as tools are met)."""
+    plans = catalog.__dict__.get("_magnet_verify_plans")
+    if plans is None:
+        plans = catalog.__dict__["_magnet_verify_plans"] = {}
+    return plans
+
+
+def _catalog_requests_test(catalog: Catalog) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The catalog's tool-name pattern and its marker pattern (kept on the catalog)."""
+    found = catalog.__dict__.get("_magnet_request_test")
+    if found is None:
+        names = catalog_names(catalog)
+        found = catalog.__dict__["_magnet_request_test"] = (tool_name_pattern(names), _tool_name_markers(names))
+    return found
+
+
+def _quick_checks(record: Any, catalog: Catalog) -> dict[int, bytes] | None:
+    """Every check before the replay in one walk, for a record in the usual form: the plain
+    JSON texts of its recorded outputs (``id(call) -> text``, for :func:`_check_replay`) when
+    none of those checks can fail; ``None`` when one may (then they run one by one and word
+    what they find). Each condition of the walk is one under which a check surely finds
+    nothing: exact JSON types where the checks ask for ``isinstance``; messages in the
+    translation loop's form (below), which :func:`_check_turn_messages` walks without a
+    finding; the quick test of :func:`_check_requests` (below). Changes nothing."""
+    try:
+        return _quick_walk(record, catalog)
+    except Exception:  # a malformed record can make a step raise: the checks one by one tell
+        return None
+
+
+def _quick_walk(record: Any, catalog: Catalog) -> dict[int, bytes] | None:
+    """:func:`_quick_checks`, which turns what this raises into ``None``. The comments name
+    the check each condition stands for."""
+    # _check_shape, for the whole record
+    if type(record) is not dict or record.get("schema_version", 1) != 1:
+        return None
+    if tuple(map(type, map(record.get, _FIELD_NAMES))) != _FIELD_TYPES:
+        return None
+    tools, path, turns, messages = record["tools"], record["path"], record["turns"], record["messages"]
+    if len(path) != len(turns) or not _ONLY_DICTS.issuperset(map(type, tools)):
+        return None
+    if not _ONLY_DICTS.issuperset(map(type, messages)):
+        return None
+    names, roles = list(map(dict.get, tools, repeat("name"))), list(map(dict.get, messages, repeat("role")))
+    for strings in (names, roles, record["toolkits"]):
+        "".join(strings)  # raises TypeError (then None) unless every item is a str: the test in C
+    offered = set(names)
+    by_name = catalog.by_name
+    if not by_name.keys() >= offered:  # _check_calls: every offered tool is in the catalog
+        return None
+    plans = _tool_plans(catalog)
+    dumps = orjson.dumps
+    size = len(messages)
+    at = 1 if roles and roles[0] == "system" else 0  # where the next turn's slice must start
+    seen: set[str] = set()  # call ids so far
+    outputs: dict[int, bytes] = {}
+    texts: list[str] = []  # user texts so far
+    src = _Sources()  # grounding
+    leaves: list[tuple[str, Any]] = []
+    for i, (turn, step) in enumerate(zip(turns, path)):
+        # _check_shape of the path turn and the turn
+        if type(step) is not dict or type(turn) is not dict:
+            return None
+        funcs, tags = step.get("funcs"), step.get("tags", [])
+        if type(funcs) is not list or type(tags) is not list:
+            return None
+        "".join(funcs), "".join(tags)  # lists of strings (or TypeError)
+        index, kind, offer = turn.get("index"), turn.get("kind", "normal"), turn.get("tools")
+        span, calls, missing = turn.get("messages"), turn.get("calls", []), turn.get("missing")
+        if type(index) is not int or index != i or kind not in _KINDS or type(offer) is not list:
+            return None
+        if type(calls) is not list:
+            return None
+        "".join(offer)  # a list of strings (or TypeError)
+        if type(span) is not list or len(span) != 2:
+            return None
+        start, end = span
+        if type(start) is not int or type(end) is not int or start != at or end <= start or end > size:
+            return None  # (the slice must also continue the one before: _check_messages)
+        at = end
+        if missing is not None and not (type(missing) is dict and type(missing.get("function")) is str):
+            return None
+        # _check_calls: the turn's kind and tools
+        path_kind = "miss_func" if "miss_func" in tags else "miss_param" if "miss_param" in tags else "normal"
+        if kind != path_kind or not offered.issuperset(offer):
+            return None
+        # _check_messages: the slice in the translation loop's form, user text(s) ...
+        j = start
+        while j < end and roles[j] == "user":
+            content = messages[j].get("content")
+            if type(content) is not str:
+                return None
+            texts.append(content)
+            src.add_user(content)
+            j += 1
+        if j == start:
+            return None
+        # ... blocks of one assistant message with tool calls and one tool message per call, in
+        # the same order, each call the next recorded one, its arguments text (and the result)
+        # the plain JSON text of the recorded arguments (and output), which holds the same JSON
+        # value (see _PLAIN) ...
+        last, k, made = end - 1, 0, []
+        while j < last:
+            tool_calls = messages[j].get("tool_calls") if roles[j] == "assistant" else None
+            if type(tool_calls) is not list or not tool_calls or j + len(tool_calls) >= last:
+                return None
+            for tc in tool_calls:
+                j += 1
+                call = calls[k] if k < len(calls) else None
+                if type(tc) is not dict or type(call) is not dict:
+                    return None
+                k += 1
+                cid, name, arguments = call.get("id"), call.get("name"), call.get("arguments")
+                tid, fn, answer = tc.get("id"), tc.get("function"), messages[j]
+                if type(cid) is not str or type(name) is not str or type(arguments) is not dict or type(fn) is not dict:
+                    return None
+                if tid != cid or type(tid) is not str or cid in seen or roles[j] != "tool":
+                    return None
+                seen.add(cid)
+                fname, raw = fn.get("name"), fn.get("arguments")
+                answers, content, output = answer.get("tool_call_id"), answer.get("content"), call.get("output")
+                if fname != name or type(fname) is not str or tc.get("type", "function") != "function":
+                    return None
+                if answers != cid or type(answers) is not str or answer.get("name", name) != name:
+                    return None
+                text = dumps(output, option=_PLAIN)  # TypeError for what is not JSON data (then None)
+                if type(raw) is not str or type(content) is not str or content != text.decode():
+                    return None
+                if raw != dumps(arguments, option=_PLAIN).decode():
+                    return None
+                outputs[id(call)] = text
+                # _check_calls, _check_schema_and_execution and check_grounding for the call
+                if name not in offer:
+                    return None
+                made.append(name)
+                plan = plans.get(name)
+                if plan is None:
+                    plan = plans[name] = _ToolPlan(by_name[name].parameters)  # name is offered: in the catalog
+                if not (plan.fits is not None and plan.fits(arguments)):  # unsure: the full schema check
+                    if validate_arguments(catalog, name, arguments):
+                        return None
+                if type(output) is dict and output.get("error") is not None:  # output_error
+                    return None
+                _ground_arguments(arguments, plan.params, src, leaves, plan.args)
+                if leaves:
+                    return None
+                src.add_output(output, text)
+            j += 1
+        # ... and one assistant text
+        if j != last or k != len(calls) or roles[last] != "assistant":
+            return None
+        final = messages[last]
+        if final.get("tool_calls") or type(final.get("content")) is not str:
+            return None
+        # _check_calls: the calls against the path turn
+        if kind != "normal":
+            if _check_miss(record, turn):
+                return None
+        elif made != funcs and not _calls_cover(made, funcs):
+            return None
+    if at != size:  # _check_messages: every message is in a turn
+        return None
+    # _check_requests: the texts above are all the user messages. No text repeats, and no text
+    # names a catalog tool: the record's tools are in the catalog, and every text that holds a
+    # tool name holds one of the markers of the names (see _tool_name_markers)
+    if len(set(texts)) != len(texts):
+        return None
+    pattern, markers = _catalog_requests_test(catalog)
+    if pattern is not None and markers is not None and any(map(pattern.search, filter(markers.search, texts))):
+        return None
+    if "id" in record and record["id"] != content_id(record):
+        return None
+    return outputs
+
+
+def _calls_cover(names: list[str], funcs: list[str]) -> bool:
+    """Whether the calls ``names`` of a normal turn pass against its path turn's ``funcs``
+    (what :func:`_check_calls` asks when they are not equal): nothing invented, nothing short."""
+    made, need = Counter(names), Counter(funcs)
+    return set(made) <= set(need) and all(made[name] >= count for name, count in need.items())
 
 
 # ----------------------------------------------------------------------------------------
@@ -650,7 +747,7 @@ def _same_output(replayed: Any, recorded: Any, recorded_plain: bytes | None) -> 
 
 def _check_replay(record: dict, catalog: Catalog, plain: dict[int, bytes] | None = None) -> list[str]:
     """Re-execute every call from the recorded initial state; compare outputs, the simulated
-    flags and the end state. ``plain`` (from :func:`_check_messages`) holds the plain JSON of
+    flags and the end state. ``plain`` (from :func:`_quick_checks`) holds the plain JSON of
     recorded outputs; it is used only while no replayed call has received a list or object
     argument (through which tool code could change a recorded value)."""
     out: list[str] = []
@@ -665,7 +762,6 @@ def _check_replay(record: dict, catalog: Catalog, plain: dict[int, bytes] | None
     by_name = catalog.by_name  # `name in catalog` is `name in catalog.by_name`
     execute = env.execute
     for turn in record["turns"]:
-        t = turn["index"]
         for call in turn.get("calls", []):
             name = call["name"]
             if name not in by_name:
@@ -674,21 +770,24 @@ def _check_replay(record: dict, catalog: Catalog, plain: dict[int, bytes] | None
             if known and not (type(arguments) is dict and _SCALARS.issuperset(map(type, arguments.values()))):
                 known = {}  # the call's code receives a list or object of the record: forget the texts
             try:
-                result = execute(name, arguments)
+                output, _, simulated = execute(name, arguments)
             except MagnetError as exc:
-                out.append(f"replay: turn {t} call {name} ({call['id']}) cannot run: {exc}")
+                out.append(f"replay: turn {turn['index']} call {name} ({call['id']}) cannot run: {exc}")
                 continue
-            recorded = call.get("output")
-            if not _same_output(result.output, recorded, known.get(id(call))):
+            recorded, text = call.get("output"), known.get(id(call))
+            # equal plain texts: the same output (what _same_output tells first, without a call)
+            if (text is None or text != _plain_json(output)) and not _same_output(output, recorded, text):
                 out.append(
-                    f"replay: turn {t} call {name} ({call['id']}) output differs at "
-                    f"{_first_difference(recorded, result.output)}: "
-                    f"recorded {short_json(recorded)}, replayed {short_json(result.output)}"
+                    f"replay: turn {turn['index']} call {name} ({call['id']}) output differs at "
+                    f"{_first_difference(recorded, output)}: "
+                    f"recorded {short_json(recorded)}, replayed {short_json(output)}"
                 )
-            if bool(call.get("simulated", False)) != result.simulated:
-                state = "simulated" if result.simulated else "executable"
-                flag = call.get("simulated", False)
-                out.append(f"replay: turn {t} call {name} ({call['id']}) is {state} but recorded simulated={flag}")
+            flag = call.get("simulated", False)
+            if bool(flag) != simulated:
+                state = "simulated" if simulated else "executable"
+                out.append(
+                    f"replay: turn {turn['index']} call {name} ({call['id']}) is {state} but recorded simulated={flag}"
+                )
     end = env.state_json()
     recorded_end = record["end_state"]
     for name in sorted(set(end) | set(recorded_end)):
@@ -713,23 +812,29 @@ def verify_record(record: dict, catalog: Catalog, *, replay: bool = True) -> lis
     ``[]`` means the record passes. Each reason is ``"<code>: <detail>"`` (codes in the
     module docstring). The ``id`` is checked only when present (the translation loop
     verifies before it assigns one); ``replay=False`` skips re-execution.
+
+    A record in the translation loop's form goes through the checks before the replay in
+    one walk (:func:`_quick_checks`); when that walk cannot tell that they all pass, they run
+    one by one and word the failures.
     """
+    outputs = _quick_checks(record, catalog)  # the usual record: all checks before the replay at once
+    if outputs is not None:
+        return _check_replay(record, catalog, outputs) if replay else []
     shape = _check_shape(record)
     if shape:
         return shape
     out: list[str] = []
     if "id" in record and record["id"] != content_id(record):
         out.append(f"id: record id {record['id']!r} is not its content hash {content_id(record)!r}")
-    learnt = _Learnt()
-    message_failures, users = _check_messages(record, learnt)
+    message_failures, users = _check_messages(record)
     out.extend(message_failures)
     out.extend(_check_calls(record, catalog))
     out.extend(_check_schema_and_execution(record, catalog))
     if users is not None:
-        out.extend(check_grounding(record, catalog, users, learnt.outputs))
-    out.extend(_check_requests(record, users if learnt.regular else None, catalog))
+        out.extend(check_grounding(record, catalog, users))
+    out.extend(_check_requests(record))
     if replay:
-        out.extend(_check_replay(record, catalog, learnt.outputs))
+        out.extend(_check_replay(record, catalog))
     return out
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import AbstractSet, Any, Mapping, Sequence
 
 from ..types import Tool
@@ -70,13 +70,28 @@ _HINT_LEADS = re.compile(
 _TRAILING_PLEASE = re.compile(r",?\s*please[.!?]*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
 class _Param:
-    label: str  # how the parameter is named in text ("booking ID")
-    nouns: tuple[str, ...]  # words in the action phrase that stand for it ("booking")
-    kind: str
-    schema: Mapping[str, Any]
-    text_kind: str | None  # how format_value writes a string value of it (values.string_kind); None: as it is
+    """A tool's parameter as requests write it; each trait is worked out when first needed
+    (many parameters only ever take values by reference, or only through a hint)."""
+
+    def __init__(self, name: str, schema: Mapping[str, Any]):
+        self.name = name
+        self.schema = schema
+
+    @cached_property
+    def label(self) -> str:
+        """How the parameter is named in text ("booking ID")."""
+        return _label(self.name, self.schema)
+
+    @cached_property
+    def nouns(self) -> tuple[str, ...]:
+        """Words in the action phrase that stand for it ("booking")."""
+        return _nouns(self.name)
+
+    @cached_property
+    def text_kind(self) -> str | None:
+        """How format_value writes a string value of it (values.string_kind); None: as it is."""
+        return text_kind_of(string_kind(self.schema, name=self.name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +118,9 @@ def _hint(text: str, holes: frozenset[str]) -> _Hint:
     literal_start = not text.startswith("{")
     if literal_start:
         text = _HINT_LEADS.sub("", text)
-    return _Hint(_TRAILING_PLEASE.sub("", text), holes, literal_start, tuple(sorted(holes)))
+    if not text.isascii() or "please" in text.lower():  # (an ASCII text without it cannot match)
+        text = _TRAILING_PLEASE.sub("", text)
+    return _Hint(text, holes, literal_start, tuple(sorted(holes)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +131,14 @@ class _Info:
     hints: tuple[_Hint, ...]
 
 
+_DESC_CUT = re.compile(r"[.;(]")
+
+
 def _label(name: str, schema: Mapping[str, Any]) -> str:
     human = param_label(name)
-    desc = schema.get("description") if isinstance(schema, Mapping) else None
+    desc = schema.get("description") if type(schema) is dict or isinstance(schema, Mapping) else None
     if len(name) <= 2 and isinstance(desc, str) and desc.strip():
-        first = re.split(r"[.;(]", desc.strip(), maxsplit=1)[0].strip().lower()
+        first = _DESC_CUT.split(desc.strip(), maxsplit=1)[0].strip().lower()
         if 0 < len(first.split()) <= 5:
             return scrub(first)
     return human
@@ -156,12 +176,64 @@ _LAST_WORD = re.compile(r"[a-z]+$")
 
 @lru_cache(maxsize=4096)
 def _noun_pattern(noun: str) -> re.Pattern[str]:
-    """The noun phrase of ``noun`` in an action phrase ("the given booking"); compiled on first use."""
+    """The noun phrase of ``noun`` in an action phrase ("the given booking"); compiled on first
+    use.  Only phrases or nouns that are not ASCII need it: :func:`_noun_at` matches the rest."""
     return re.compile(
         r"\b(?P<art>(?:" + "|".join(_NOUN_ARTICLES) + r")\s+)?(?P<adj>(?:(?:" + "|".join(_NOUN_ADJECTIVES)
         + r")\s+)*)(?P<noun>" + re.escape(noun) + r")(?:s|es)?\b(?!-| or | and |/)",
         re.IGNORECASE,
     )
+
+
+def _word_edge(low: str, at: int) -> bool:
+    """``\\b`` at ``at`` of an ASCII text: a word character on exactly one side."""
+    before = at > 0 and (low[at - 1].isalnum() or low[at - 1] == "_")
+    after = at < len(low) and (low[at].isalnum() or low[at] == "_")
+    return before != after
+
+
+def _lead_end(low: str, at: int, words: tuple[str, ...]) -> int:
+    """Where the spaces after one of ``words`` at ``at`` end, or -1 (at most one can be there)."""
+    for w in words:
+        if low.startswith(w, at):
+            end = at + len(w)
+            if end < len(low) and low[end].isspace():
+                end += 1
+                while end < len(low) and low[end].isspace():
+                    end += 1
+                return end
+    return -1
+
+
+_NOUN_STOPS = ("-", "/", " or ", " and ")
+
+
+def _noun_at(low: str, noun: str, at: int) -> tuple[int, int, int] | None:
+    """What ``_noun_pattern(noun).match(action, at)`` finds in an ASCII action phrase
+    (``low``: lower-cased, ``noun`` too), without compiling it: the end of the article (``at``
+    when there is none), of the adjectives and of the match; ``None`` if it does not match.
+
+    It tries what the pattern tries, in its order: with the article then without, as many
+    adjectives as there are then fewer, the suffix ``s``, ``es``, then none.
+    """
+    if not _word_edge(low, at):
+        return None
+    art_end = _lead_end(low, at, _NOUN_ARTICLES)
+    for lead in (art_end, at) if art_end >= 0 else (at,):
+        ends = [lead]
+        end = _lead_end(low, lead, _NOUN_ADJECTIVES)
+        while end >= 0:
+            ends.append(end)
+            end = _lead_end(low, end, _NOUN_ADJECTIVES)
+        for adj_end in reversed(ends):
+            if low.startswith(noun, adj_end):
+                noun_end = adj_end + len(noun)
+                for suffix in ("s", "es", ""):
+                    if low.startswith(suffix, noun_end):
+                        end = noun_end + len(suffix)
+                        if _word_edge(low, end) and not low.startswith(_NOUN_STOPS, end):
+                            return lead, adj_end, end
+    return None
 
 
 def _match_starts(low: str, noun: str) -> list[int]:
@@ -192,6 +264,7 @@ def _match_starts(low: str, noun: str) -> list[int]:
     return starts if len(starts) <= 1 else sorted(set(starts))
 
 
+_PROTECTED = re.compile(r"\x00(\d+)\x01")  # a placeholder while a hint is scrubbed
 _INFO_CACHE: dict[tuple[Any, ...], _Info] = {}
 _INFO_BY_TOOL: dict[int, tuple[Tool, _Info]] = {}  # id(tool) -> (tool, info); the entry keeps the tool alive
 
@@ -201,24 +274,16 @@ def _build_info(tool: Tool, pkey: tuple[str, ...]) -> _Info:
     props = tool.properties
     params: dict[str, _Param] = {}
     for p in pkey:
-        schema = props.get(p) if isinstance(props.get(p), Mapping) else {}
-        typ = schema.get("type")
-        typ = typ if isinstance(typ, str) else "string"
-        desc = schema.get("description")
-        nouns = _nouns(p)
-        params[p] = _Param(
-            label=_label(p, schema),
-            nouns=nouns,
-            kind=value_kind(p, typ, str(schema.get("format") or ""), desc if isinstance(desc, str) else ""),
-            schema=schema,
-            text_kind=text_kind_of(string_kind(schema, name=p)),
-        )
+        schema = props.get(p)
+        if type(schema) is not dict and not isinstance(schema, Mapping):  # (the dict test first: it is quick)
+            schema = {}
+        params[p] = _Param(p, schema)
     prepared = []
     for h in hints:
         holes = _PH.findall(h)
         text = _PH.sub(lambda m: "\x00" + str(holes.index(m.group(1))) + "\x01", h)  # protect placeholders
         text = scrub(text, name)
-        text = re.sub(r"\x00(\d+)\x01", lambda m: "{" + holes[int(m.group(1))] + "}", text)
+        text = _PROTECTED.sub(lambda m: "{" + holes[int(m.group(1))] + "}", text)
         prepared.append(_hint(text, frozenset(holes)))
     action = action_phrase(name, description)
     return _Info(action=action, actions=_action_variants(name, description, action), params=params, hints=tuple(prepared))
@@ -314,31 +379,63 @@ def _is_enum_value(schema: Any, value: str) -> bool:
     return isinstance(enum, list) and value in enum
 
 
+_PHRASE_AT: dict[tuple[str, str], tuple[int, int, int, int] | None] = {}  # (action, noun) -> _noun_phrase
+
+
+def _noun_phrase(action: str, noun: str) -> tuple[int, int, int, int] | None:
+    """Where the noun phrase of ``noun`` is in ``action``: its start and the ends of its
+    article, adjectives and noun; or ``None``.  Once values were put in (between ``\\x00``
+    marks), the first match outside them.  Memoized for a tool's own action phrases (bounded)."""
+    if "\x00" in action:
+        return _find_noun_phrase(action, noun)
+    key = (action, noun)
+    found = _PHRASE_AT.get(key, _NOT_YET)
+    if found is _NOT_YET:
+        found = _find_noun_phrase(action, noun)
+        if len(_PHRASE_AT) >= 4096:
+            _PHRASE_AT.clear()
+        _PHRASE_AT[key] = found
+    return found
+
+
+_NOT_YET = (-1, -1, -1, -1)
+
+
+def _find_noun_phrase(action: str, noun: str) -> tuple[int, int, int, int] | None:
+    """:func:`_noun_phrase`, found."""
+    marked = "\x00" in action
+    if action.isascii() and noun.isascii():  # ASCII: case-insensitive matching is lower-casing
+        low, noun = action.lower(), noun.lower()
+        end = 0
+        for at in _match_starts(low, noun):  # what search() / finditer() try, in order
+            if at < end:
+                continue  # inside the last match (finditer's matches do not overlap)
+            hit = _noun_at(low, noun, at)
+            if hit is not None:
+                if not marked or action.count("\x00", 0, at) % 2 == 0:
+                    return (at,) + hit
+                end = hit[2]
+        return None
+    rx = _noun_pattern(noun)
+    if marked:
+        m = next((x for x in rx.finditer(action) if action.count("\x00", 0, x.start()) % 2 == 0), None)
+    else:
+        m = rx.search(action)
+    if m is None:
+        return None
+    art_end = m.start() + len(m.group("art") or "")
+    return m.start(), art_end, art_end + len(m.group("adj")), m.end()
+
+
 def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: bool, rng: random.Random) -> str | None:
     """``action`` with the parameter's noun phrase carrying ``text``, or ``None`` if absent."""
-    low = action.lower() if action.isascii() else None
     for noun in p.nouns:
-        starts = None
-        if low is not None and noun.isascii():  # ASCII: case-insensitive matching is lower-casing
-            starts = _match_starts(low, noun.lower())
-            if not starts:
-                continue
-        rx = _noun_pattern(noun)  # compiled only for a noun that is there
-        if "\x00" in action:  # the first match outside the values put in so far
-            pos = starts[0] if starts else 0
-            m = next((x for x in rx.finditer(action, pos) if action.count("\x00", 0, x.start()) % 2 == 0), None)
-        elif starts is None:
-            m = rx.search(action)
-        else:  # the first position where it matches: what search() finds
-            m = None
-            for pos in starts:
-                m = rx.match(action, pos)
-                if m is not None:
-                    break
-        if m is None:
+        found = _noun_phrase(action, noun)
+        if found is None:
             continue
-        adj = m.group("adj") or ""
-        art = (m.group("art") or "").strip().lower()
+        start, art_end, adj_end, end = found
+        adj = action[art_end:adj_end]
+        art = action[start:art_end].strip().lower()
         if not art and not adj:
             continue  # "two files", "SI unit": no noun phrase to carry the value
         if is_ref:
@@ -348,14 +445,14 @@ def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: boo
         elif numeric and noun in _GENERIC_NOUNS:
             new = text
         else:
-            word = m.group(0)[len(m.group("art") or "") + len(adj):]
+            word = action[adj_end:end]
             if "new" in adj.lower():
-                new = f"{m.group('art') or ''}{adj}{word} {pick(rng, ('called ', 'named ', ''))}{text}"
+                new = f"{action[start:art_end]}{adj}{word} {pick(rng, ('called ', 'named ', ''))}{text}"
             elif art in ("a", "an", "one", "some", ""):
                 new = f"{pick(rng, ('the ', ''))}{word} {text}"
             else:
                 new = f"the {word} {text}"
-        return action[: m.start()] + "\x00" + new + "\x00" + action[m.end():]
+        return action[:start] + "\x00" + new + "\x00" + action[end:]
     return None
 
 
@@ -365,18 +462,126 @@ _FIRST_PERSON = ("I", "I'm", "I'd", "I'll", "I've")
 
 @lru_cache(maxsize=4096)
 def _noun_before_hole(noun: str, key: str) -> re.Pattern[str]:
-    """``booking {booking_id}`` (with an optional article, any case) before a placeholder."""
+    """``booking {booking_id}`` (with an optional article, any case) before a placeholder;
+    compiled only for a text or noun that is not ASCII (see :func:`_drop_noun_before`)."""
     return re.compile(r"(?i)\b(?:the |my |a )?" + re.escape(noun) + r"s? \{" + key + r"\}")
 
 
-@lru_cache(maxsize=4096)
-def _glued_hole(key: str) -> re.Pattern[str]:
-    """Where a reference phrase cannot simply replace a placeholder: right after another one
-    ("{amount} {currency}" -> "100.0 of the currency from the last step") or after a determiner
-    and a noun, quotes included ("the e-mail '{email}'" -> "the email we just got")."""
-    k = re.escape("{" + key + "}")
-    return re.compile(r"(?<=\})(\s+)" + k + r"|(?i:\b(?:the|a|an|my|your|this|that|his|her|their)\s+(?:[\w-]+\s+)?)"
-                      r"[\"“']?" + k + r"[\"”']?")
+def _drop_noun_before(text: str, noun: str, key: str) -> str:
+    """``text`` without the noun (and its article) right before the placeholder ``key``:
+    "cancel the booking {booking_id}" -> "cancel {booking_id}" (:func:`_noun_before_hole`)."""
+    hole = "{" + key + "}"
+    if not (text.isascii() and noun.isascii()):
+        return _noun_before_hole(noun, key).sub(hole, text)
+    # ASCII: what the pattern's sub() does, in lower case, tried only where a match can start:
+    # at the noun or at an article right before it
+    low, noun, tail = text.lower(), noun.lower(), " " + hole.lower()
+    if noun + tail not in low and noun + "s" + tail not in low:
+        return text
+    starts = set()
+    at = low.find(noun)
+    while at != -1:
+        starts.add(at)
+        starts.update(at - len(a) for a in ("the ", "my ", "a ") if at >= len(a) and low.startswith(a, at - len(a)))
+        at = low.find(noun, at + 1)
+    parts, done = [], 0
+    for at in sorted(starts):
+        if at < done or not _word_edge(low, at):
+            continue
+        for article in ("the ", "my ", "a ", ""):
+            if low.startswith(article, at) and low.startswith(noun, at + len(article)):
+                end = at + len(article) + len(noun)
+                end += 1 if low.startswith("s" + tail, end) else 0  # s? then " {key}"
+                if low.startswith(tail, end):
+                    parts += (text[done:at], hole)
+                    done = end + len(tail)
+                    break
+    return "".join(parts) + text[done:] if parts else text
+
+
+# Where a reference phrase cannot simply replace a placeholder: right after another one
+# ("{amount} {currency}" -> "100.0 of the currency from the last step") or after a determiner
+# and a noun, quotes included ("the e-mail '{email}'" -> "the email we just got").  One pattern
+# for all placeholders, compiled once; :func:`_unglue` leaves the matches of other placeholders
+# as they are (no two matches can overlap: each ends at its placeholder and none spans another).
+_GLUED_HOLE = re.compile(r"(?<=\})(\s+)\{([A-Za-z_][A-Za-z0-9_]*)\}"
+                         r"|(?i:\b(?:the|a|an|my|your|this|that|his|her|their)\s+(?:[\w-]+\s+)?)"
+                         r"[\"“']?\{([A-Za-z_][A-Za-z0-9_]*)\}[\"”']?")
+
+
+def _unglue(text: str, key: str) -> str:
+    """``text`` with the placeholder ``key`` freed for a reference phrase (see :data:`_GLUED_HOLE`):
+    ``of`` put between it and a placeholder right before it, a determiner and noun before it dropped."""
+    hole = "{" + key + "}"
+    if hole not in text:
+        return text
+    if not text.isascii():
+
+        def fix(m: re.Match[str]) -> str:
+            if (m.group(2) or m.group(3)) != key:
+                return m.group(0)
+            return (" of " if m.group(1) else "") + hole
+
+        return _GLUED_HOLE.sub(fix, text)
+    # ASCII: what that sub() does, found backwards from each occurrence of the placeholder (a
+    # match ends at one and holds no other, so matches of different occurrences cannot overlap)
+    parts, done = [], 0
+    at = text.find(hole)
+    while at != -1:
+        end = at + len(hole)
+        start = _glued_start(text, at)
+        if start >= done:
+            if text[start].isspace():  # after another placeholder: "{amount} of {currency}"
+                parts += (text[done:start], " of " + hole)
+            else:  # after a determiner (and a noun): the closing quote goes too
+                if end < len(text) and text[end] in "\"'":
+                    end += 1
+                parts += (text[done:start], hole)
+            done = end
+        at = text.find(hole, end)
+    return "".join(parts) + text[done:] if parts else text
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "my", "your", "this", "that", "his", "her", "their"})
+
+
+def _glued_start(text: str, at: int) -> int:
+    """Where the leftmost match of :data:`_GLUED_HOLE` that ends with the placeholder at ``at``
+    starts in an ASCII ``text``, or -1: the spaces after a "}", else a determiner, spaces, maybe
+    a word ([\\w-]) and spaces, maybe an opening quote (the longer determiner phrase first)."""
+    space = _space_start(text, at)
+    if space < at:
+        if space > 0 and text[space - 1] == "}":
+            return space
+    elif at > 0 and text[at - 1] in "\"'":  # an opening quote, after spaces
+        space = _space_start(text, at - 1)
+        if space == at - 1:
+            return -1
+    else:
+        return -1
+    word = space  # a word ([\w-]) right before the spaces, after other spaces
+    while word and (text[word - 1].isalnum() or text[word - 1] in "_-"):
+        word -= 1
+    if word < space and word > 0 and text[word - 1].isspace():
+        before = _determiner_start(text, _space_start(text, word))
+        if before >= 0:
+            return before
+    return _determiner_start(text, space)
+
+
+def _space_start(text: str, end: int) -> int:
+    """The start of the run of spaces that ends at ``end`` (``end`` when there is none)."""
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _determiner_start(text: str, end: int) -> int:
+    """The start of the determiner (a whole word, any case) that ends at ``end``, or -1."""
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return start if start < end and text[start:end].lower() in _DETERMINERS else -1
 
 
 _ARTICLE_A = re.compile(r"\b([Aa]) ")
@@ -404,16 +609,11 @@ def _hint_form(hint: _Hint, ref_keys: tuple[str, ...], info: _Info) -> _Form | N
         p = info.params.get(k)
         hole = "{" + k + "}"
         for noun in (p.nouns if p else ()):
-            if text.isascii() and noun.isascii():  # skip what cannot match (and its compiling)
-                low = text.lower()
-                before = f"{noun} {hole}".lower()
-                if before not in low and f"{noun}s {hole}".lower() not in low:
-                    continue
-            text = _noun_before_hole(noun, k).sub(hole, text)
+            text = _drop_noun_before(text, noun, k)
         if hole + " {" in text:
             form = None  # "{amount} {currency}" with a reference first: no way to say it
             break
-        text = _glued_hole(k).sub(lambda m: (" of " if m.group(1) else "") + hole, text)
+        text = _unglue(text, k)
     else:
         form = _Form(text, None if _QUOTED_HOLE.search(text) else tuple(_PH.split(text)))
     if len(hint.forms) < 64:  # bounded
@@ -450,13 +650,19 @@ def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], 
     """The hint with its placeholders filled (values, or reference phrases), as a clause;
     ``None`` when a placeholder has neither."""
     ordered, literal_start = hint.ordered, hint.literal_start
-    by_ref = []  # the placeholders given by reference
-    for k in ordered:
-        if k in refs:
-            by_ref.append(k)
-        elif k not in stated:
-            return None
-    key = tuple(by_ref)
+    if refs:
+        by_ref = []  # the placeholders given by reference
+        for k in ordered:
+            if k in refs:
+                by_ref.append(k)
+            elif k not in stated:
+                return None
+        key = tuple(by_ref)
+    else:
+        for k in ordered:
+            if k not in stated:
+                return None
+        key = ()
     form = hint.forms.get(key, _NO_FORM)
     if form is _NO_FORM:
         form = _hint_form(hint, key, info)
@@ -467,6 +673,9 @@ def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], 
         text = _fill_quoted(form.text, stated, refs, info, rng)
     elif len(parts) == 1:
         text = parts[0]
+    elif len(parts) == 3:  # one placeholder
+        k = parts[1]
+        text = parts[0] + (refs[k] if k in refs else _value_text(k, stated[k], info, rng)) + parts[2]
     else:  # what _PH.sub does, on the text split once
         pieces = list(parts)
         for i in range(1, len(parts), 2):
@@ -820,12 +1029,20 @@ def missing_function_text(tool: Tool, *, rng: random.Random) -> str:
     return pick(rng, W.MISSING).replace("{a}", _short_action(tool, 12))
 
 
+def _param_kind(name: str, schema: Mapping[str, Any]) -> str:
+    """What the parameter holds (:func:`value_kind` of its name, type, format and description)."""
+    typ = schema.get("type")
+    desc = schema.get("description")
+    return value_kind(name, typ if isinstance(typ, str) else "string", str(schema.get("format") or ""),
+                      desc if isinstance(desc, str) else "")
+
+
 def ask_parameter_text(tool: Tool, param: str, *, rng: random.Random) -> str:
     """The assistant asking the user for a missing required value of ``tool``."""
     info = _info(tool)
     p = info.params.get(param)
     label = p.label if p else param_label(param)
-    kind = p.kind if p else "word"
+    kind = _param_kind(param, p.schema) if p else "word"
     pool = W.ASK_BY_KIND.get(kind, ()) + W.ASK_GENERIC
     return pick(rng, pool).replace("{l}", label).replace("{a}", _short_action(tool, 8))
 

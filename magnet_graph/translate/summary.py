@@ -30,7 +30,14 @@ _DIGIT_WORD = re.compile(r"\S*\d\S*\s*")
 def _text_of(value: Any, key: str = "") -> str:
     """A scalar as text in a summary: the exact value, long text cut at a word boundary."""
     if type(value) is str:
+        if "\n" not in value and len(value) <= 100:  # the common case: one short line
+            kind = _KINDS.get(key, _UNKNOWN)
+            if kind is _UNKNOWN:
+                kind = _kind_of(key)
+            return value.strip() if kind is None else string_text(value.strip(), kind)
         text = value
+    elif type(value) is int:
+        return str(value)  # format_number(value)
     elif isinstance(value, bool):
         return "yes" if value else "no"
     elif isinstance(value, (int, float)):
@@ -46,7 +53,7 @@ def _text_of(value: Any, key: str = "") -> str:
         return f"'{line}...'"
     if "\n" in text and line != text.strip():
         return f"'{line}...'"
-    kind = (_FIELDS.get(key) or _field(key)).kind  # format_value(line, None, name=key)
+    kind = _kind_of(key)  # format_value(line, None, name=key)
     return line if kind is None else string_text(line, kind)
 
 
@@ -74,15 +81,29 @@ class _Field:
     """How a summary states an output field, from its name alone (see :func:`_fact`)."""
 
     label: str  # "booking ID"
-    kind: str | None  # how format_value writes a string value of it; None: as it is
     extra: bool  # worth adding beside a list entry's main value (a price, a status ...)
     unit: tuple[str, str] | None  # a numeric value reads "the {0} is {v} {1}" ("file size", "bytes")
     single: str | None  # a count reads "{v} {single or label}" ("lines" -> "line")
     prep: bool  # the label ends with a preposition: "{label} {v}" ("moved from")
     ed: bool  # the label ends in "ed": "{label}: {v}"
+    state: str | None  # a boolean of it is a state word ("locked" for is_locked; see _flags_text)
 
 
 _FIELDS: dict[str, _Field] = {}
+_KINDS: dict[str, str | None] = {}  # field name -> how format_value writes a string value of it (None: as it is)
+_UNKNOWN: Any = object()  # not computed yet
+
+
+def _kind_of(key: str) -> str | None:
+    """How a string value of the output field ``key`` is written (``None``: as it is); computed
+    once per name, only for fields that hold strings (bounded memo)."""
+    kind = _KINDS.get(key, _UNKNOWN)
+    if kind is _UNKNOWN:
+        kind = text_kind_of(string_kind(None, name=key))
+        if len(_KINDS) >= 8192:
+            _KINDS.clear()
+        _KINDS[key] = kind
+    return kind
 
 
 def _field(key: str) -> _Field:
@@ -94,12 +115,12 @@ def _field(key: str) -> _Field:
         last = words[-1].lower()
         f = _Field(
             label=label,
-            kind=text_kind_of(string_kind(None, name=key)),
             extra=not _EXTRA_FIELDS.isdisjoint(param_tokens(key)),
             unit=(" ".join(words[:-1]), words[-1]) if len(words) > 1 and last in _UNITS else None,
             single=_singular_word(label) if len(words) == 1 and label.endswith("s") and not label.endswith("ss") else None,
             prep=last in PREPOSITIONS and len(words) > 1,
             ed=label.endswith("ed"),
+            state=_state_word(label),
         )
         if len(_FIELDS) >= 8192:
             _FIELDS.clear()
@@ -107,30 +128,39 @@ def _field(key: str) -> _Field:
     return f
 
 
-_ENTRIES: dict[tuple[str, ...], tuple[str, str | None]] = {}
+_ENTRY_PLANS: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[tuple[int, str, str], ...]]] = {}
 
 
-def _entry_plan(names: tuple[str, ...]) -> tuple[str, str | None]:
-    """For a list entry with these scalar fields: the field that names it and the first extra
-    field worth adding (a price, a status ...), if any; memoized per field list (bounded)."""
-    order = _by_priority(names)
-    plan = (order[0], next((k for k in order[1:] if _field(k).extra), None))
-    if len(_ENTRIES) >= 4096:
-        _ENTRIES.clear()
-    _ENTRIES[names] = plan
+def _entry_plan(keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[int, str, str], ...]]:
+    """How a list entry with these field names is named: its names, most telling first, and
+    those worth adding beside the main value (a price, a status ...) as (place in that order,
+    name, label); memoized per list of names (bounded)."""
+    order = _by_priority(keys)
+    extras = tuple((i, k, _field(k).label) for i, k in enumerate(order) if _field(k).extra)
+    if len(_ENTRY_PLANS) >= 4096:
+        _ENTRY_PLANS.clear()
+    _ENTRY_PLANS[keys] = plan = (order, extras)
     return plan
 
 
 def _item_text(item: Any) -> str:
     if isinstance(item, dict):
-        names = tuple([k for k, v in item.items() if not isinstance(v, (dict, list))])
-        if not names:
+        # the first scalar field by priority names the entry; the first scalar extra field after
+        # it is added (objects and lists are left out)
+        keys = tuple(item)
+        order, extras = _ENTRY_PLANS.get(keys) or _entry_plan(keys)
+        for i, k in enumerate(order):
+            v = item[k]
+            if not isinstance(v, (dict, list)):
+                break
+        else:
             return "an entry"
-        plan = _ENTRIES.get(names) or _entry_plan(names)
-        main = _text_of(item[plan[0]], plan[0])
-        extra = plan[1]
-        if extra is not None:
-            return f"{main} ({_field(extra).label} {_text_of(item[extra], extra)})"
+        main = _text_of(v, k)
+        for j, e, label in extras:
+            if j > i:
+                v = item[e]
+                if not isinstance(v, (dict, list)):
+                    return f"{main} ({label} {_text_of(v, e)})"
         return main
     if isinstance(item, list):
         return f"a list of {len(item)}"
@@ -157,6 +187,11 @@ def _summary_action(name: str, description: str) -> str:
 
 
 def _summarize_one(tool: Tool, args: Mapping[str, Any], output: Any, rng: random.Random) -> str:
+    if type(output) is dict and output:  # the common case first: an object with fields
+        if "error" in output and len(output) <= 2:
+            action = _summary_action(tool.name, tool.description)
+            return f"I tried to {action}, but it failed: {_text_of(output['error'], 'error')}"
+        return _object_text(tool, args, output, rng)
     if isinstance(output, dict) and "error" in output and len(output) <= 2:
         action = _summary_action(tool.name, tool.description)
         return f"I tried to {action}, but it failed: {_text_of(output['error'], 'error')}"
@@ -167,11 +202,18 @@ def _summarize_one(tool: Tool, args: Mapping[str, Any], output: Any, rng: random
         return _list_text(output, "results", rng)
     if not isinstance(output, dict):
         return pick(rng, ("the result is {v}", "the answer is {v}", "it came back with {v}")).replace("{v}", _text_of(output))
+    return _object_text(tool, args, output, rng)
+
+
+def _object_text(tool: Tool, args: Mapping[str, Any], output: Mapping[str, Any], rng: random.Random) -> str:
+    """An object output as up to four facts (the most telling fields that do not repeat an argument)."""
     known = set()  # the arguments as text
     for v in args.values():
-        if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+        if type(v) is str:
+            known.add(v)
+        elif isinstance(v, (str, int, float)) and not isinstance(v, bool):
             known.add(str(v))
-    keys = _by_priority(output)
+    keys = _ORDERS.get(tuple(output)) or _by_priority(output)
     chosen = keys[:4]
     if known:  # the first four fields that do not repeat an argument, if there are any
         fresh = []
@@ -222,16 +264,24 @@ def _flags_text(output: Mapping[str, Any], keys: list[str]) -> str:
     not a state word (``success``, ``sent_status``) are left out: the other facts say it."""
     on, off = [], []
     for k in keys:
-        words = _label_for(k).split(" ")
-        if words[0].lower() in ("is", "was") and len(words) > 1:
-            words = words[1:]
-        if len(words) != 1 or not words[0].endswith("ed") or words[0].lower() in ("need", "feed", "speed", "seed"):
-            continue
-        (on if output[k] else off).append(words[0].lower())
+        word = (_FIELDS.get(k) or _field(k)).state
+        if word is not None:
+            (on if output[k] else off).append(word)
     if not on and not off:
         return ""
     parts = ([join_words(on)] if on else []) + (["not " + join_words(off, last=" or ")] if off else [])
     return "it was " + " but ".join(parts)
+
+
+def _state_word(label: str) -> str | None:
+    """The state a boolean field's label names ("is locked" -> "locked"), or ``None`` when it is
+    not one word in "ed" (``success``, ``sent status``, ``need``)."""
+    words = label.split(" ")
+    if words[0].lower() in ("is", "was") and len(words) > 1:
+        words = words[1:]
+    if len(words) != 1 or not words[0].endswith("ed") or words[0].lower() in ("need", "feed", "speed", "seed"):
+        return None
+    return words[0].lower()
 
 
 def _singular_word(noun: str) -> str:
@@ -252,8 +302,21 @@ def _fact(key: str, value: Any, rng: random.Random) -> str:
     if type(value) is str and "\n" not in value and len(value) <= 100:  # the common case of _text_of
         if not value:
             return ""
-        text = value.strip() if f.kind is None else string_text(value.strip(), f.kind)
-        numeric = False
+        kind = _KINDS.get(key, _UNKNOWN)
+        if kind is _UNKNOWN:
+            kind = _kind_of(key)
+        text = value.strip() if kind is None else string_text(value.strip(), kind)
+        if f.prep:  # (what the end of this function does for a text)
+            return f"{label} {text}"
+        if f.ed:
+            return f"{label}: {text}"
+        return f"{label}: {text}" if int(rng.random() * 3) == 1 else f"the {label} is {text}"
+    elif type(value) is int:
+        text = str(value)
+        numeric = True
+    elif type(value) is float:
+        text = format_number(value)
+        numeric = True
     elif isinstance(value, list):
         return _list_text(value, label if label.endswith("s") else label + " entries", rng)
     elif isinstance(value, dict):
@@ -266,10 +329,11 @@ def _fact(key: str, value: Any, rng: random.Random) -> str:
             return ""
         text = str(value) if type(value) is int else _text_of(value, key)
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if numeric and f.unit is not None:
-        return f"the {f.unit[0]} is {text} {f.unit[1]}"
-    if numeric and f.single is not None:
-        return f"{text} {f.single if value == 1 else label}"
+    if numeric:
+        if f.unit is not None:
+            return f"the {f.unit[0]} is {text} {f.unit[1]}"
+        if f.single is not None:
+            return f"{text} {f.single if value == 1 else label}"
     if f.prep:  # "moved from '/home/x'"
         return f"{label} {text}"
     if f.ed or isinstance(value, bool):

@@ -242,7 +242,9 @@ TRAVEL_CLASSES = ("economy", "premium economy", "business", "first")
 @lru_cache(maxsize=8192)
 def param_tokens(name: str) -> tuple[str, ...]:
     """Lower-case word tokens of an identifier: ``fromAccountId`` -> ``('from', 'account', 'id')``."""
-    return tuple(t.lower() for t in _NON_ALNUM.split(_CAMEL.sub(" ", name)) if t)
+    if name != name.lower() or any(c.isdigit() for c in name):  # what a camel-case split needs
+        name = _CAMEL.sub(" ", name)
+    return tuple(t.lower() for t in _NON_ALNUM.split(name) if t)
 
 
 
@@ -390,6 +392,7 @@ _OPTIONS_MARK = re.compile(
 )
 _PAREN_OPTIONS = re.compile(r"\(([A-Za-z_]+(?:\s*(?:/|\bor\b)\s*[A-Za-z_]+)+)\)")
 _QUOTED_FOR = re.compile(r"'([^'\s]{1,12})' for ")
+_OPTION_SEP = re.compile(r"\s*(?:/|\bor\b)\s*")
 _OPTIONS_NAMES = re.compile(r"type|mode|kind|option|status|class|action|direction|side|method|grant")
 
 
@@ -406,13 +409,47 @@ def desc_options(name: str, desc: str) -> tuple[str, ...]:
     if m is None and _OPTIONS_NAMES.search(name.lower()):
         m = _PAREN_OPTIONS.search(desc)
         if m is not None:
-            return tuple(o.strip() for o in re.split(r"\s*(?:/|\bor\b)\s*", m.group(1)) if o.strip())
+            return tuple(o.strip() for o in _OPTION_SEP.split(m.group(1)) if o.strip())
     if m is None:
         return ()
     text = m.group(1).strip().strip("[]").rstrip(".")
     opts = [o.strip().strip("\"'").strip() for o in text.replace("[", "").replace("]", "").split(",")]
     opts = [o for o in opts if o and len(o) <= 25 and "\n" not in o]
     return tuple(opts) if len(opts) >= 2 else ()
+
+
+_NUMBER, _DESC, _STRING = 0, 1, 2  # the rule tables, for _first_kind
+_TABLES = (_NUMBER_RULES, _DESC_CUES, _STRING_RULES)
+
+
+@lru_cache(maxsize=8192)
+def _first_kind(text: str, table: int) -> str | None:
+    """The kind of the first rule of a table (``_NUMBER``, ``_DESC``, ``_STRING``) whose
+    pattern is found in ``text`` (a snake-case name, a description), or ``None``; memoized per
+    text: one name or description recurs in many tools, types and formats."""
+    if table == _DESC and text.isascii():
+        low = text.lower()
+        for rx, lowered, kind in _DESC_CUES_ASCII:
+            if rx.search(low if lowered else text):
+                return kind
+        return None
+    for rx, kind in _TABLES[table]:
+        if rx.search(text):
+            return kind
+    return None
+
+
+# The cues for an ASCII description: a case-insensitive cue without its (?i), tried on the text
+# lower-cased (its letters are all lower-case, so it finds the same), the others as they are;
+# case-insensitive matching is slow.
+_DESC_CUES_ASCII: tuple[tuple[re.Pattern[str], bool, str], ...] = tuple(
+    (re.compile(rx.pattern[4:]), True, kind) if rx.pattern.startswith("(?i)") else (rx, False, kind)
+    for rx, kind in _DESC_CUES
+)
+
+
+_UNIT_RANGE = re.compile(r"(?i)between 0(?:\.0)? and 1(?:\.0)?\b")  # a number that is a fraction
+_AIRPORT_CUE = re.compile(r"(?i)\biata\b|airport")
 
 
 @lru_cache(maxsize=8192)
@@ -425,31 +462,28 @@ def value_kind(name: str, typ: str = "string", fmt: str = "", desc: str = "", to
     """
     snake = "_".join(param_tokens(name))
     if typ in ("integer", "number"):
-        if re.search(r"(?i)between 0(?:\.0)? and 1(?:\.0)?\b", desc):
+        if _UNIT_RANGE.search(desc):
             return "fraction"
-        for rx, kind in _NUMBER_RULES:
-            if rx.search(snake):
-                return kind
-        return "number"
+        return _first_kind(snake, _NUMBER) or "number"
     fmt = fmt.lower()
     if fmt:
         kind = _FORMAT_KINDS.get(fmt)
         if kind:
             return kind
-    for rx, kind in _DESC_CUES:
-        if rx.search(desc):
-            if kind == "date" and ("birth" in desc.lower() or "birth" in snake or snake == "dob"):
-                return "dob"
-            return kind
-    for rx, kind in _STRING_RULES:
-        if rx.search(snake):
-            if kind == "city" and re.search(r"(?i)\biata\b|airport", tool_text + " " + desc):
-                return "airport"
-            if kind == "name":
-                return _name_kind(desc + " " + tool_text)
-            if kind == "id" and "account" in snake and "iban" in desc.lower():
-                return "iban"
-            return kind
+    kind = _first_kind(desc, _DESC)
+    if kind is not None:
+        if kind == "date" and ("birth" in desc.lower() or "birth" in snake or snake == "dob"):
+            return "dob"
+        return kind
+    kind = _first_kind(snake, _STRING)
+    if kind is not None:
+        if kind == "city" and _AIRPORT_CUE.search(tool_text + " " + desc):
+            return "airport"
+        if kind == "name":
+            return _name_kind(desc + " " + tool_text)
+        if kind == "id" and "account" in snake and "iban" in desc.lower():
+            return "iban"
+        return kind
     low = desc.lower()
     for word, kind in (("city", "city"), ("email", "email"), ("country", "country"), ("currency", "currency"),
                        ("directory", "folder"), ("folder", "folder"), ("file", "file"), ("url", "url"),
@@ -466,8 +500,10 @@ _FORMAT_KINDS = {
 }
 
 
-def _name_kind(text: str) -> str:
-    low = text.lower()
+# What a "name" parameter names, from words in its description and tool: (pattern, kind), the
+# first that matches wins; a pattern finds any of its words (or their plural) as a whole word.
+_NAME_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(r"\b(?:" + "|".join(words) + r")s?\b"), kind)
     for words, kind in (
         (("company", "stock", "ticker"), "company"),
         (("pet",), "pet_name"),
@@ -479,8 +515,15 @@ def _name_kind(text: str) -> str:
         (("hotel",), "hotel"),
         (("device",), "device"),
         (("room",), "room"),
-    ):
-        if any(re.search(r"\b" + w + r"s?\b", low) for w in words):
+    )
+)
+
+
+def _name_kind(text: str) -> str:
+    """The kind of a "name" parameter whose description and tool text is ``text``."""
+    low = text.lower()
+    for rx, kind in _NAME_KINDS:
+        if rx.search(low):
             return kind
     return "full_name"
 

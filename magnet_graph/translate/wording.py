@@ -37,9 +37,12 @@ def pick(rng: random.Random, pool: Sequence[str]) -> str:
     return pool[int(rng.random() * len(pool))]
 
 
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
 def is_identifier(name: str) -> bool:
     """True when ``name`` reads as a code identifier (``_``, a digit, or an inner capital)."""
-    return "_" in name or any(c.isdigit() for c in name) or re.search(r"[a-z][A-Z]", name) is not None
+    return "_" in name or any(c.isdigit() for c in name) or _INNER_CAPITAL.search(name) is not None
 
 
 PREPOSITIONS = frozenset({"to", "for", "from", "of", "in", "on", "by", "with", "at"})
@@ -59,7 +62,9 @@ def cap(text: str) -> str:
 # descriptions -> action phrases
 # ------------------------------------------------------------------------------------------
 _PARENS = re.compile(r"\s*\([^()]*\)")
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?](?=\s|$)|\n|:\s|;\s")
+# a sentence's end: ".", "!" or "?" before a space or the end (not after "e.g", "i.e", "etc", "vs"),
+# a newline, ": " or "; " (the mark first, the lookbehinds after it: a quick scan for the marks)
+_SENTENCE_END = re.compile(r"[.!?](?<!\be\.g[.!?])(?<!\bi\.e[.!?])(?<!\betc[.!?])(?<!\bvs[.!?])(?=\s|$)|\n|:\s|;\s")
 _LEAD_INS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -97,11 +102,29 @@ def _base_verb(word: str) -> str:
     return low[:-1]
 
 
+def _replace_any_case(text: str, old: str, new: str) -> str:
+    """``text`` with each ``old`` replaced by ``new``, in any case (``old`` is not empty)."""
+    if not (text.isascii() and old.isascii()) or "\\" in new:  # the general case: a pattern
+        return re.sub(re.escape(old), new, text, flags=re.IGNORECASE)
+    low, old = text.lower(), old.lower()  # ASCII: matching in any case is matching lower-cased
+    at = low.find(old)
+    if at < 0:
+        return text
+    parts, done = [], 0
+    while at >= 0:
+        parts += (text[done:at], new)
+        done = at + len(old)
+        at = low.find(old, done)
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 def scrub(text: str, tool_name: str = "") -> str:
     """Identifiers written as words (``access_token`` -> ``access token``)."""
-    text = _IDENT_TOKEN.sub(lambda m: humanize_param(m.group(1)), text)
+    if "_" in text or _INNER_CAPITAL.search(text):  # what an identifier needs (most texts have none)
+        text = _IDENT_TOKEN.sub(lambda m: humanize_param(m.group(1)), text)
     if tool_name and is_identifier(tool_name):
-        text = re.sub(re.escape(tool_name), humanize_param(tool_name), text, flags=re.IGNORECASE)
+        text = _replace_any_case(text, tool_name, humanize_param(tool_name))
     return text.replace("`", "")
 
 
@@ -111,12 +134,13 @@ def action_phrase(name: str, description: str) -> str:
     desc = description or ""
     if "Tool description:" in desc:
         desc = desc.split("Tool description:", 1)[1]
-    desc = _PARENS.sub("", desc).strip()
+    desc = (_PARENS.sub("", desc) if "(" in desc else desc).strip()
     m = _SENTENCE_END.search(desc)
     first = (desc[: m.start()] if m else desc).strip()
     for rx in _LEAD_INS:
         first = rx.sub("", first, count=1)
-    first = _LIKE_TAIL.sub("", " ".join(first.split())).strip(" .,;:-")
+    first = " ".join(first.split())
+    first = (_LIKE_TAIL.sub("", first) if " like " in first else first).strip(" .,;:-")
     if not first:
         return scrub(" ".join(param_tokens(name)), name) or "do that"
     words = first.split(" ")
