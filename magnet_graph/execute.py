@@ -55,7 +55,10 @@ def canonical_json(obj: Any) -> bytes:
     >>> canonical_json({"b": 1, "a": [True, None]})
     b'{"a":[true,null],"b":1}'
     """
-    return orjson.dumps(obj, option=_SORTED)
+    try:  # orjson is slower with OPT_NON_STR_KEYS even when every key is a string
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # a non-string key (or data orjson refuses: raised again below)
+        return orjson.dumps(obj, option=_SORTED)
 
 
 def content_id(record: Mapping[str, Any], *, tools_json: bytes | None = None) -> str:
