@@ -28,12 +28,11 @@ from typing import AbstractSet, Any, Mapping, Sequence
 
 from ..types import Tool
 from . import vocab as W
-from .holes import _article_before, _drop_noun_before, _unglue, _word_edge
 from .summary import summary_text
 from .values import format_value, humanize_param, join_words, param_label, param_tokens, string_kind, string_text
 from .values import value_kind
-from .wording import PREPOSITIONS, action_phrase, cap, clean_description, is_identifier, pick, scrub, short_phrase
-from .wording import text_kind_of
+from .wording import PREPOSITIONS, action_phrase, cap, clean_description, drop_noun_before, is_identifier, noun_phrase
+from .wording import pick, scrub, short_phrase, text_kind_of, unglue
 
 __all__ = [
     "clean_description",
@@ -168,96 +167,6 @@ def _nouns(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-_NOUN_ARTICLES = ("a", "an", "the", "one", "some")
-_NOUN_ADJECTIVES = ("specified", "given", "provided", "specific", "particular", "certain", "existing", "new", "target",
-                    "selected")
-_NOUN_LEADS = frozenset(_NOUN_ARTICLES + _NOUN_ADJECTIVES)
-_LAST_WORD = re.compile(r"[a-z]+$")
-
-
-@lru_cache(maxsize=4096)
-def _noun_pattern(noun: str) -> re.Pattern[str]:
-    """The noun phrase of ``noun`` in an action phrase ("the given booking"); compiled on first
-    use.  Only phrases or nouns that are not ASCII need it: :func:`_noun_at` matches the rest."""
-    return re.compile(
-        r"\b(?P<art>(?:" + "|".join(_NOUN_ARTICLES) + r")\s+)?(?P<adj>(?:(?:" + "|".join(_NOUN_ADJECTIVES)
-        + r")\s+)*)(?P<noun>" + re.escape(noun) + r")(?:s|es)?\b(?!-| or | and |/)",
-        re.IGNORECASE,
-    )
-
-
-def _lead_end(low: str, at: int, words: tuple[str, ...]) -> int:
-    """Where the spaces after one of ``words`` at ``at`` end, or -1 (at most one can be there)."""
-    for w in words:
-        if low.startswith(w, at):
-            end = at + len(w)
-            if end < len(low) and low[end].isspace():
-                end += 1
-                while end < len(low) and low[end].isspace():
-                    end += 1
-                return end
-    return -1
-
-
-_NOUN_STOPS = ("-", "/", " or ", " and ")
-
-
-def _noun_at(low: str, noun: str, at: int) -> tuple[int, int, int] | None:
-    """What ``_noun_pattern(noun).match(action, at)`` finds in an ASCII action phrase
-    (``low``: lower-cased, ``noun`` too), without compiling it: the end of the article (``at``
-    when there is none), of the adjectives and of the match; ``None`` if it does not match.
-
-    It tries what the pattern tries, in its order: with the article then without, as many
-    adjectives as there are then fewer, the suffix ``s``, ``es``, then none.
-    """
-    if not _word_edge(low, at):
-        return None
-    art_end = _lead_end(low, at, _NOUN_ARTICLES)
-    for lead in (art_end, at) if art_end >= 0 else (at,):
-        ends = [lead]
-        end = _lead_end(low, lead, _NOUN_ADJECTIVES)
-        while end >= 0:
-            ends.append(end)
-            end = _lead_end(low, end, _NOUN_ADJECTIVES)
-        for adj_end in reversed(ends):
-            if low.startswith(noun, adj_end):
-                noun_end = adj_end + len(noun)
-                for suffix in ("s", "es", ""):
-                    if low.startswith(suffix, noun_end):
-                        end = noun_end + len(suffix)
-                        if _word_edge(low, end) and not low.startswith(_NOUN_STOPS, end):
-                            return lead, adj_end, end
-    return None
-
-
-def _match_starts(low: str, noun: str) -> list[int]:
-    """Every position where :func:`_noun_pattern` could match in an ASCII action phrase
-    (``low``, lower-cased; ``noun`` too), ascending; empty when the noun is absent.
-
-    A match is the noun after articles/adjectives separated by spaces: it starts at an
-    occurrence of the noun or at one of those words right before it.  Trying only these
-    positions avoids the slow case-insensitive attempts at every other one.
-    """
-    starts = []
-    at = low.find(noun)
-    while at != -1:
-        starts.append(at)
-        start = at
-        while True:  # back over "the given " before the noun
-            end = start
-            while end and low[end - 1].isspace():
-                end -= 1
-            if end == start:
-                break
-            word = _LAST_WORD.search(low, max(0, end - 16), end)  # lead words are shorter
-            if word is None or word.group() not in _NOUN_LEADS:
-                break
-            start = word.start()
-            starts.append(start)
-        at = low.find(noun, at + 1)
-    return starts if len(starts) <= 1 else sorted(set(starts))
-
-
 _PROTECTED = re.compile(r"\x00(\d+)\x01")  # a placeholder while a hint is scrubbed
 _INFO_CACHE: dict[tuple[Any, ...], _Info] = {}
 _INFO_BY_TOOL: dict[int, tuple[Tool, _Info]] = {}  # id(tool) -> (tool, info); the entry keeps the tool alive
@@ -360,8 +269,8 @@ def _value_text(param: str, value: Any, info: _Info, rng: random.Random | None =
         text = value if kind is None else string_text(value, kind)
     else:
         text = format_value(value, p.schema if p else None, name=param)
-    if rng is not None and isinstance(value, str) and len(text) > 2 and text[0] == "'" and text[-1] == "'" \
-            and '"' not in value and rng.random() < 0.3:
+    if text[:1] == "'" and rng is not None and isinstance(value, str) and len(text) > 2 and text[-1] == "'" \
+            and '"' not in value and rng.random() < 0.3:  # (quoted free text is the rare case: tested first)
         return f'"{value}"'
     return text
 
@@ -373,58 +282,10 @@ def _is_enum_value(schema: Any, value: str) -> bool:
     return isinstance(enum, list) and value in enum
 
 
-_PHRASE_AT: dict[tuple[str, str], tuple[int, int, int, int] | None] = {}  # (action, noun) -> _noun_phrase
-
-
-def _noun_phrase(action: str, noun: str) -> tuple[int, int, int, int] | None:
-    """Where the noun phrase of ``noun`` is in ``action``: its start and the ends of its
-    article, adjectives and noun; or ``None``.  Once values were put in (between ``\\x00``
-    marks), the first match outside them.  Memoized for a tool's own action phrases (bounded)."""
-    if "\x00" in action:
-        return _find_noun_phrase(action, noun)
-    key = (action, noun)
-    found = _PHRASE_AT.get(key, _NOT_YET)
-    if found is _NOT_YET:
-        found = _find_noun_phrase(action, noun)
-        if len(_PHRASE_AT) >= 4096:
-            _PHRASE_AT.clear()
-        _PHRASE_AT[key] = found
-    return found
-
-
-_NOT_YET = (-1, -1, -1, -1)
-
-
-def _find_noun_phrase(action: str, noun: str) -> tuple[int, int, int, int] | None:
-    """:func:`_noun_phrase`, found."""
-    marked = "\x00" in action
-    if action.isascii() and noun.isascii():  # ASCII: case-insensitive matching is lower-casing
-        low, noun = action.lower(), noun.lower()
-        end = 0
-        for at in _match_starts(low, noun):  # what search() / finditer() try, in order
-            if at < end:
-                continue  # inside the last match (finditer's matches do not overlap)
-            hit = _noun_at(low, noun, at)
-            if hit is not None:
-                if not marked or action.count("\x00", 0, at) % 2 == 0:
-                    return (at,) + hit
-                end = hit[2]
-        return None
-    rx = _noun_pattern(noun)
-    if marked:
-        m = next((x for x in rx.finditer(action) if action.count("\x00", 0, x.start()) % 2 == 0), None)
-    else:
-        m = rx.search(action)
-    if m is None:
-        return None
-    art_end = m.start() + len(m.group("art") or "")
-    return m.start(), art_end, art_end + len(m.group("adj")), m.end()
-
-
 def _substitute(action: str, p: _Param, text: str, *, numeric: bool, is_ref: bool, rng: random.Random) -> str | None:
     """``action`` with the parameter's noun phrase carrying ``text``, or ``None`` if absent."""
     for noun in p.nouns:
-        found = _noun_phrase(action, noun)
+        found = noun_phrase(action, noun)
         if found is None:
             continue
         start, art_end, adj_end, end = found
@@ -454,6 +315,21 @@ _QUOTED_HOLE = re.compile(r"([\"“'])\{([A-Za-z_][A-Za-z0-9_]*)\}([\"”'])")
 _FIRST_PERSON = ("I", "I'm", "I'd", "I'll", "I've")
 
 
+_ARTICLE_A = re.compile(r"\b([Aa]) ")
+
+
+def _article_before(text: str, value: str) -> str:
+    """``a`` -> ``an`` where it stands right before ``value`` (or before a quote and ``value``)."""
+
+    def fix(m: re.Match[str]) -> str:
+        end = m.end()
+        if text.startswith(value, end) or (text[end : end + 1] in ("'", '"') and text.startswith(value, end + 1)):
+            return m.group(1) + "n "
+        return m.group(0)
+
+    return _ARTICLE_A.sub(fix, text)
+
+
 def _hint_form(hint: _Hint, ref_keys: tuple[str, ...], info: _Info) -> _Form | None:
     """The hint's text made ready for reference phrases at the placeholders ``ref_keys``
     ("cancel booking {booking_id}" -> "cancel {booking_id}"), or ``None`` when a reference
@@ -464,11 +340,11 @@ def _hint_form(hint: _Hint, ref_keys: tuple[str, ...], info: _Info) -> _Form | N
         p = info.params.get(k)
         hole = "{" + k + "}"
         for noun in (p.nouns if p else ()):
-            text = _drop_noun_before(text, noun, k)
+            text = drop_noun_before(text, noun, k)
         if hole + " {" in text:
             form = None  # "{amount} {currency}" with a reference first: no way to say it
             break
-        text = _unglue(text, k)
+        text = unglue(text, k)
     else:
         form = _Form(text, None if _QUOTED_HOLE.search(text) else tuple(_PH.split(text)))
     if len(hint.forms) < 64:  # bounded
