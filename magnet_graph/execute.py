@@ -33,7 +33,7 @@ from .errors import ExecutionError, catalog_error
 from .seeding import derive_seed
 from .schema_fit import fits_checker
 from .simulate import SimMemory, simulate_output
-from .toolkit import Toolkit, copy_state
+from .toolkit import Toolkit
 from .types import Binding, Catalog
 
 __all__ = [
@@ -158,7 +158,7 @@ def _jsonable(value: Any, stack: set[int]) -> Any:
 
 
 _CYCLE = object()
-_UNRESOLVED = object()  # Environment._methods: not looked up yet (None: a simulated tool)
+_UNRESOLVED = object()  # validate_arguments: no checker looked up yet (None: there is none)
 _SIMULATED = "\x00simulated"  # Environment._cands: the group of the simulated tools
 
 
@@ -267,6 +267,27 @@ def validate_arguments(catalog: Catalog, name: str, arguments: Any) -> list[str]
 # The environment
 # ----------------------------------------------------------------------------------------
 
+# What running a tool reads of it, as plain values (a pydantic field read costs more than a
+# tuple's): (binding, or None when the tool is simulated in this catalog; toolkit; returns
+# schema; description). One table per catalog, kept on it, filled as tools are met.
+_ToolRow = tuple[str | None, str, Any, str]
+
+
+def _tool_rows(catalog: Catalog) -> dict[str, _ToolRow]:
+    """The catalog's table of :data:`_ToolRow` by tool name (made empty on first use)."""
+    rows = catalog.__dict__.get("_magnet_exec_rows")
+    if rows is None:
+        rows = catalog.__dict__["_magnet_exec_rows"] = {}
+    return rows
+
+
+def _tool_row(catalog: Catalog, tool: Any) -> _ToolRow:
+    """The row of ``tool`` (a tool of ``catalog``), added to the catalog's table."""
+    executable = tool.binding is not None and tool.toolkit in catalog.bindings
+    row = (tool.binding if executable else None, tool.toolkit, tool.returns, tool.description)
+    _tool_rows(catalog)[tool.name] = row
+    return row
+
 
 class Outcome(NamedTuple):
     """The result of one call: ``output`` (plain JSON), ``error`` (message or ``None``) and
@@ -319,7 +340,10 @@ class Environment:
     to ``seed``), else its ``default_state`` (or ``{}``). ``self.initial_state`` keeps a
     copy of what was loaded. ``state_cache`` (toolkit -> serialized state) lets several
     environments with the same ``state_seed`` generate each toolkit's state once: the
-    attempts of one record slot start from the same states. Toolkits without
+    attempts of one record slot start from the same states. ``initial_texts`` (toolkit ->
+    JSON text of ``initial_state[toolkit]``, e.g. another environment's
+    :attr:`initial_texts`) spares serializing given states again; the caller vouches that
+    each text holds exactly that state. Toolkits without
     a binding are simulated; their outputs agree with the earlier simulated outputs and
     arguments of this environment (see :mod:`magnet_graph.simulate`), so calls must be
     replayed in their recorded order.
@@ -346,6 +370,7 @@ class Environment:
         initial_state: Mapping[str, dict] | None = None,
         state_seed: int | None = None,
         state_cache: dict[str, bytes] | None = None,
+        initial_texts: Mapping[str, bytes] | None = None,
     ):
         self.catalog = catalog
         self.toolkits: tuple[str, ...] = tuple(dict.fromkeys(toolkits))
@@ -353,7 +378,7 @@ class Environment:
         self._blobs: dict[str, bytes] = {}  # toolkit -> its initial state as JSON
         self._initial: dict[str, Any] | None = None
         self._instances: dict[str, Any] = {}
-        self._methods: dict[str, Callable[..., Any]] = {}
+        self._calls: dict[str, tuple[Callable[..., Any] | None, str, Any, str]] = {}  # see _resolve
         self._simulated: list[Any] = []  # outputs of simulated calls, for candidates()
         self._memory = SimMemory()  # entities the simulated calls have shown so far
         # candidates() per toolkit (_SIMULATED: simulated tools) since a call of that toolkit ran
@@ -367,6 +392,9 @@ class Environment:
                 continue
             blob = state_cache.get(name) if state_cache is not None and name not in given else None
             fresh = None
+            if blob is None and initial_texts is not None and name in given and name in initial_texts:
+                self._load_state(name, binding, given)  # its checks
+                blob = initial_texts[name]  # the caller's text of given[name]: not serialized again
             if blob is None:
                 state = self._load_state(name, binding, given)
                 try:
@@ -404,7 +432,7 @@ class Environment:
         env = Environment.__new__(Environment)
         env.catalog, env.toolkits, env.seed, env._state_seed = self.catalog, self.toolkits, self.seed, self._state_seed
         env._blobs, env._initial = self._blobs, None  # the bytes are never changed: shared
-        env._methods, env._simulated, env._memory, env._cands = {}, [], SimMemory(), {}
+        env._calls, env._simulated, env._memory, env._cands = {}, [], SimMemory(), {}
         env._instances = {
             name: self._instantiate(name, self.catalog.bindings[name].cls, blob) for name, blob in self._blobs.items()
         }
@@ -451,30 +479,37 @@ class Environment:
             ) from exc
 
     # -- calls --------------------------------------------------------------------------
+    def _resolve(self, name: str) -> tuple[Callable[..., Any] | None, str, Any, str]:
+        """This environment's entry for tool ``name``, made on first use and kept:
+        (bound method, or ``None`` for a simulated tool; the tool's group, what its calls can
+        change (its toolkit, or ``_SIMULATED``); its returns schema; its description)."""
+        row = _tool_rows(self.catalog).get(name)
+        if row is None:
+            tool = self.catalog.by_name.get(name)
+            if tool is None:
+                raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {self.catalog.id!r}")
+            row = _tool_row(self.catalog, tool)
+        binding, toolkit, returns, description = row
+        if binding is None:
+            entry: tuple[Callable[..., Any] | None, str, Any, str] = (None, _SIMULATED, returns, description)
+        else:
+            obj = self._instances.get(toolkit)
+            if obj is None:
+                raise ExecutionError(
+                    f"tool {name!r} belongs to toolkit {toolkit!r}, which is not involved in this "
+                    f"environment (toolkits: {list(self.toolkits)}); add it to the toolkits"
+                )
+            method = getattr(obj, binding, None)
+            if not callable(method):
+                raise ExecutionError(f"tool {name!r}: toolkit {toolkit!r} has no method {binding!r}; fix the binding")
+            entry = (method, toolkit, returns, description)
+        self._calls[name] = entry
+        return entry
+
     def _method(self, name: str) -> Callable[..., Any] | None:
-        """The bound method of an executable tool, ``None`` for a simulated one (both kept)."""
-        method = self._methods.get(name, _UNRESOLVED)
-        if method is not _UNRESOLVED:
-            return method
-        tool = self.catalog.by_name.get(name)
-        if tool is None:
-            raise ExecutionError(f"unknown tool {name!r}: it is not in catalog {self.catalog.id!r}")
-        if tool.binding is None or tool.toolkit not in self.catalog.bindings:
-            self._methods[name] = None
-            return None
-        obj = self._instances.get(tool.toolkit)
-        if obj is None:
-            raise ExecutionError(
-                f"tool {name!r} belongs to toolkit {tool.toolkit!r}, which is not involved in this "
-                f"environment (toolkits: {list(self.toolkits)}); add it to the toolkits"
-            )
-        method = getattr(obj, tool.binding, None)
-        if not callable(method):
-            raise ExecutionError(
-                f"tool {name!r}: toolkit {tool.toolkit!r} has no method {tool.binding!r}; fix the binding"
-            )
-        self._methods[name] = method
-        return method
+        """The bound method of an executable tool, ``None`` for a simulated one."""
+        entry = self._calls.get(name)
+        return (entry or self._resolve(name))[0]
 
     def execute(self, name: str, arguments: Mapping[str, Any]) -> Outcome:
         """Run (or simulate) one call and return its :class:`Outcome`.
@@ -484,15 +519,15 @@ class Environment:
         ``"ExceptionType: message"`` and output ``{"error": ...}``), gives ``error``.
         Raises :class:`ExecutionError` only when the call cannot be run at all.
         """
-        method = self._methods.get(name, _UNRESOLVED)
-        if method is _UNRESOLVED:
-            method = self._method(name)
+        entry = self._calls.get(name)
+        if entry is None:
+            entry = self._resolve(name)
+        method = entry[0]
         if self._cands:  # a call may change its own toolkit's state (or the simulated outputs)
-            self._cands.pop(self._group(name, method), None)
+            self._cands.pop(entry[1], None)
         if method is None:
-            tool = self.catalog.by_name[name]
-            output = simulate_output(tool.returns, seed=self.seed, tool=name, arguments=dict(arguments),
-                                     memory=self._memory, description=tool.description)
+            output = simulate_output(entry[2], seed=self.seed, tool=name, arguments=dict(arguments),
+                                     memory=self._memory, description=entry[3])
             self._simulated.append(output)
             return Outcome(output, output_error(output), True)
         try:
@@ -508,6 +543,28 @@ class Environment:
             return Outcome(output, err if type(err) is str else output_error(output), False)
         return Outcome(output, output_error(output), False)
 
+    def run_raw(self, name: str, arguments: Mapping[str, Any]) -> tuple[Any, bool]:
+        """Run (or simulate) one call as :meth:`execute` does, with the same effects on the
+        environment, but return (output as the tool gave it, simulated): no detached copy,
+        no error message. The output may share data with the toolkit's state: read it before
+        the next call changes that (``_detach(output)`` is what :meth:`execute` returns).
+        For callers that compare an output at once (replay) or drop it (rollback)."""
+        entry = self._calls.get(name)
+        if entry is None:
+            entry = self._resolve(name)
+        method = entry[0]
+        if self._cands:
+            self._cands.pop(entry[1], None)
+        if method is None:
+            output = simulate_output(entry[2], seed=self.seed, tool=name, arguments=dict(arguments),
+                                     memory=self._memory, description=entry[3])
+            self._simulated.append(output)
+            return output, True
+        try:
+            return method(**arguments), False
+        except Exception as exc:  # as in execute
+            return {"error": f"{type(exc).__name__}: {exc}"}, False
+
     def is_executable(self, name: str) -> bool:
         """True when tool ``name`` runs real code here (False: its outputs are simulated)."""
         return self._method(name) is not None
@@ -522,27 +579,24 @@ class Environment:
         the tool's toolkit, or for a simulated tool, values of fields of that name in earlier
         simulated outputs. ``[]`` when nothing matches. The list is remembered until the next
         call runs (the planner asks about one parameter more than once): do not change it."""
-        group = self._group(tool, self._method(tool))
-        memo = self._cands.get(group)
+        entry = self._calls.get(tool)
+        if entry is None:
+            entry = self._resolve(tool)
+        memo = self._cands.get(entry[1])
         if memo is None:
-            memo = self._cands[group] = {}
+            memo = self._cands[entry[1]] = {}
         key = (tool, param)
         found = memo.get(key)
         if found is None:
-            found = memo[key] = self._candidates(tool, param)
+            found = memo[key] = self._candidates(tool, param, entry)
         return found
 
-    def _group(self, tool: str, method: Any) -> str:
-        """What a call of ``tool`` can change: its toolkit's state, or the simulated
-        outputs. Toolkits hold separate states, so a call leaves other toolkits' candidates."""
-        return _SIMULATED if method is None else self.catalog.by_name[tool].toolkit
-
-    def _candidates(self, tool: str, param: str) -> list[Any]:
-        if self._method(tool) is None:
+    def _candidates(self, tool: str, param: str, entry: tuple) -> list[Any]:
+        if entry[0] is None:
             if not self._simulated:
                 return []
             return Toolkit.candidates(SimpleNamespace(data=self._simulated), tool, param)  # type: ignore[arg-type]
-        obj = self._instances[self.catalog.by_name[tool].toolkit]
+        obj = self._instances[entry[1]]
         if isinstance(obj, Toolkit):
             return obj.candidates(tool, param)
         proxy = SimpleNamespace(data=to_jsonable(_public_attrs(obj)))
@@ -554,24 +608,40 @@ class Environment:
         A :class:`~magnet_graph.toolkit.Toolkit` gives ``state()``; a plain class its public,
         non-callable attributes (what BFCL's checker compares).
         """
+        return self.snapshot_texts()[0]
+
+    def snapshot_texts(self) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """:meth:`snapshot` and the JSON text each :class:`~magnet_graph.toolkit.Toolkit`'s
+        copy was parsed from (toolkit -> ``orjson.dumps(state, option=OPT_NON_STR_KEYS)``,
+        as :func:`~magnet_graph.toolkit.copy_state` makes it); plain classes have no text."""
         out: dict[str, Any] = {}
+        texts: dict[str, bytes] = {}
         for name, obj in self._instances.items():
             if isinstance(obj, Toolkit):
-                out[name] = copy_state(obj.state())
+                text = texts[name] = orjson.dumps(obj.state(), option=orjson.OPT_NON_STR_KEYS)
+                out[name] = orjson.loads(text)  # copy_state, keeping the text
             else:
                 out[name] = to_jsonable(_public_attrs(obj))
-        return out
+        return out, texts
+
+    def state_of(self, toolkit: str) -> Any:
+        """The current state of executable ``toolkit``: ``state()`` of a
+        :class:`~magnet_graph.toolkit.Toolkit` (not a copy: read it, do not change it), the
+        public attributes of a plain class as JSON (a copy). ``KeyError`` for a toolkit that
+        is not executable here."""
+        obj = self._instances[toolkit]
+        return obj.state() if isinstance(obj, Toolkit) else to_jsonable(_public_attrs(obj))
 
     def state_json(self) -> dict[str, bytes]:
         """The canonical JSON of each involved executable toolkit's current state (what
         ``canonical_json(self.snapshot()[name])`` gives, without copying the state first)."""
-        out: dict[str, bytes] = {}
-        for name, obj in self._instances.items():
-            if isinstance(obj, Toolkit):
-                out[name] = canonical_json(obj.state())
-            else:
-                out[name] = canonical_json(to_jsonable(_public_attrs(obj)))
-        return out
+        return {name: canonical_json(self.state_of(name)) for name in self._instances}
+
+    @property
+    def initial_texts(self) -> dict[str, bytes]:
+        """The JSON text each executable toolkit's initial state was loaded from
+        (:attr:`initial_state` parses them). Do not change it."""
+        return self._blobs
 
     def __repr__(self) -> str:
         executable = list(self._instances)

@@ -129,7 +129,7 @@ class _Sources:
         self.pending_text.append(text)
 
     def add_output(self, value: Any, plain: bytes | None = None) -> None:
-        """Add an output (``plain``: its text as :func:`magnet_graph.verify._plain_json` writes it, if known)."""
+        """Add an output (``plain``: its text as :func:`magnet_graph.replay._plain_json` writes it, if known)."""
         self.pending.append(value)
         self.pending_plain.append(plain)
 

@@ -175,12 +175,11 @@ class RunReport:
     def add(self, record: dict[str, Any]) -> None:
         """Count one written record."""
         self.written += 1
-        for t in record["path"]:
-            self.tags.update(t["tags"])
-        self.turns += len(record["turns"])
-        for t in record["turns"]:
-            self.calls += len(t["calls"])
-            self.tools_used.update(c["name"] for c in t["calls"])
+        self.tags.update([tag for t in record["path"] for tag in t["tags"]])  # one update: the same counts
+        turns = record["turns"]
+        self.turns += len(turns)
+        self.calls += sum(len(t["calls"]) for t in turns)
+        self.tools_used.update([c["name"] for t in turns for c in t["calls"]])
         prov = record["provenance"]
         self.record_llm_calls += prov.get("llm_calls", 0)
         self.record_tokens += prov.get("tokens", 0)

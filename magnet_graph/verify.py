@@ -31,13 +31,14 @@ from typing import Any, Callable, Sequence
 import orjson
 
 from .errors import MagnetError, RecordError
-from .execute import Environment, canonical_json, content_id, output_error, validate_arguments
+from .execute import canonical_json, content_id, output_error, validate_arguments
 from .grounding import _arg_plans, _ground_arguments, _numbers_in, _said, _Sources, check_grounding
+from .replay import _PLAIN, StateTexts, check_replay
 from .schema_fit import fits_checker
 from .short_json import short_json
 from .types import Catalog
 
-__all__ = ["CHECKS", "RecordResult", "VerifyReport", "verify_record", "verify_file"]
+__all__ = ["CHECKS", "RecordResult", "StateTexts", "VerifyReport", "verify_record", "verify_file"]
 
 # kept importable from here: tests read these grounding helpers as magnet_graph.verify names
 _REEXPORTED = (_numbers_in, _said)
@@ -116,6 +117,21 @@ def _str_list(value: Any) -> bool:
 _ONLY_DICTS = frozenset({dict})
 
 
+@lru_cache(maxsize=64)
+def _reads_as(cls: type, kind: type) -> bool:
+    """Whether values of ``cls`` read exactly as values of ``kind`` do in the checks: ``cls``
+    is ``kind``, or a ``list`` subclass that keeps every reading method of ``list`` (the
+    translation loop's record tools, which only carry their JSON text beside the entries)."""
+    if cls is kind:
+        return True
+    if kind is not list or not issubclass(cls, list):
+        return False
+    return not hasattr(cls, "__bool__") and all(getattr(cls, m) is getattr(list, m) for m in _LIST_READS)
+
+
+_LIST_READS = ("__iter__", "__getitem__", "__len__", "__contains__", "__eq__", "index", "count")
+
+
 def _all_with_str(items: list, key: str) -> bool:
     """Whether every item is a dict whose ``key`` is a string (``isinstance`` semantics)."""
     if _ONLY_DICTS.issuperset(map(type, items)):  # plain dicts (the usual case): read in C
@@ -156,24 +172,6 @@ def _check_turn_shape(i: int, turn: Any) -> list[str]:
 # ----------------------------------------------------------------------------------------
 # Messages and calls
 # ----------------------------------------------------------------------------------------
-
-
-# Comparing JSON values: the checks compare canonical JSON (sorted keys), which costs a parse
-# and two sorted serializations per value. When a message holds exactly the text orjson writes
-# for the recorded value (the translation loop writes messages so), the two are equal without
-# that work. With the options below, orjson refuses (raises for) dataclasses, dates and
-# subclasses of str, int, dict and list instead of writing them, so a value it writes is JSON
-# data, and JSON data with the same text has the same canonical JSON. (orjson.Fragment, raw
-# JSON text put in as is, would slip through; no record read from JSON can hold one.)
-_PLAIN = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
-
-
-def _plain_json(value: Any) -> bytes | None:
-    """orjson's text of a value that is JSON data; ``None`` for any other value."""
-    try:
-        return orjson.dumps(value, option=_PLAIN)
-    except TypeError:  # not (only) JSON data: the caller compares the canonical way
-        return None
 
 
 def _check_messages(record: dict) -> tuple[list[str], list[list[str]] | None]:
@@ -545,7 +543,7 @@ def _catalog_requests_test(catalog: Catalog) -> tuple[re.Pattern[str] | None, re
 
 def _quick_checks(record: Any, catalog: Catalog) -> dict[int, bytes] | None:
     """Every check before the replay in one walk, for a record in the usual form: the plain
-    JSON texts of its recorded outputs (``id(call) -> text``, for :func:`_check_replay`) when
+    JSON texts of its recorded outputs (``id(call) -> text``, for :func:`~.replay.check_replay`) when
     none of those checks can fail; ``None`` when one may (then they run one by one and word
     what they find). Each condition of the walk is one under which a check surely finds
     nothing: exact JSON types where the checks ask for ``isinstance``; messages in the
@@ -563,7 +561,8 @@ def _quick_walk(record: Any, catalog: Catalog) -> dict[int, bytes] | None:
     # _check_shape, for the whole record
     if type(record) is not dict or record.get("schema_version", 1) != 1:
         return None
-    if tuple(map(type, map(record.get, _FIELD_NAMES))) != _FIELD_TYPES:
+    types = tuple(map(type, map(record.get, _FIELD_NAMES)))
+    if types != _FIELD_TYPES and not all(map(_reads_as, types, _FIELD_TYPES)):
         return None
     tools, path, turns, messages = record["tools"], record["path"], record["turns"], record["messages"]
     if len(path) != len(turns) or not _ONLY_DICTS.issuperset(map(type, tools)):
@@ -710,108 +709,20 @@ def _calls_cover(names: list[str], funcs: list[str]) -> bool:
 
 
 # ----------------------------------------------------------------------------------------
-# Replay
-# ----------------------------------------------------------------------------------------
-
-
-def _first_difference(a: Any, b: Any, where: str = "") -> str:
-    """JSON pointer of the first place where ``a`` and ``b`` differ."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        for k in sorted(set(a) | set(b), key=str):
-            if k not in a or k not in b:
-                return f"{where}/{k}"
-            if canonical_json(a[k]) != canonical_json(b[k]):
-                return _first_difference(a[k], b[k], f"{where}/{k}")
-    elif isinstance(a, list) and isinstance(b, list):
-        for i, (x, y) in enumerate(zip(a, b)):
-            if canonical_json(x) != canonical_json(y):
-                return _first_difference(x, y, f"{where}/{i}")
-        if len(a) != len(b):
-            return f"{where}/{min(len(a), len(b))}"
-    return where or "/"
-
-
-# immutable JSON scalars: a call whose argument values are all of these types gives the code
-# it runs nothing of the record that it could change
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def _same_output(replayed: Any, recorded: Any, recorded_plain: bytes | None) -> bool:
-    """``canonical_json(replayed) == canonical_json(recorded)``, without sorting when the
-    plain JSON texts are equal (``recorded_plain``: that of ``recorded``, if known)."""
-    text = _plain_json(replayed)
-    if text is not None and text == (recorded_plain if recorded_plain is not None else _plain_json(recorded)):
-        return True
-    return canonical_json(replayed) == canonical_json(recorded)
-
-
-def _check_replay(record: dict, catalog: Catalog, plain: dict[int, bytes] | None = None) -> list[str]:
-    """Re-execute every call from the recorded initial state; compare outputs, the simulated
-    flags and the end state. ``plain`` (from :func:`_quick_checks`) holds the plain JSON of
-    recorded outputs; it is used only while no replayed call has received a list or object
-    argument (through which tool code could change a recorded value)."""
-    out: list[str] = []
-    initial = record["initial_state"]
-    try:
-        env = Environment(catalog, record["toolkits"], seed=record["seed"], initial_state=initial)
-    except MagnetError as exc:
-        return [f"replay: cannot set up the environment: {exc}"]
-    for name in sorted(set(env.executable) - set(initial)):
-        out.append(f"replay: initial_state has no entry for executable toolkit {name}")
-    known = plain or {}
-    by_name = catalog.by_name  # `name in catalog` is `name in catalog.by_name`
-    execute = env.execute
-    for turn in record["turns"]:
-        for call in turn.get("calls", []):
-            name = call["name"]
-            if name not in by_name:
-                continue  # reported by the calls check
-            arguments = call["arguments"]
-            if known and not (type(arguments) is dict and _SCALARS.issuperset(map(type, arguments.values()))):
-                known = {}  # the call's code receives a list or object of the record: forget the texts
-            try:
-                output, _, simulated = execute(name, arguments)
-            except MagnetError as exc:
-                out.append(f"replay: turn {turn['index']} call {name} ({call['id']}) cannot run: {exc}")
-                continue
-            recorded, text = call.get("output"), known.get(id(call))
-            # equal plain texts: the same output (what _same_output tells first, without a call)
-            if (text is None or text != _plain_json(output)) and not _same_output(output, recorded, text):
-                out.append(
-                    f"replay: turn {turn['index']} call {name} ({call['id']}) output differs at "
-                    f"{_first_difference(recorded, output)}: "
-                    f"recorded {short_json(recorded)}, replayed {short_json(output)}"
-                )
-            flag = call.get("simulated", False)
-            if bool(flag) != simulated:
-                state = "simulated" if simulated else "executable"
-                out.append(
-                    f"replay: turn {turn['index']} call {name} ({call['id']}) is {state} but recorded simulated={flag}"
-                )
-    end = env.state_json()
-    recorded_end = record["end_state"]
-    for name in sorted(set(end) | set(recorded_end)):
-        if name not in recorded_end:
-            out.append(f"replay: end_state has no entry for executable toolkit {name}")
-        elif name not in end:
-            out.append(f"replay: end_state has toolkit {name}, which is not executable in catalog {catalog.id}")
-        elif end[name] != canonical_json(recorded_end[name]):
-            where = _first_difference(recorded_end[name], env.snapshot()[name])
-            out.append(f"replay: end_state of {name} differs from the replayed state at {where}")
-    return out
-
-
-# ----------------------------------------------------------------------------------------
 # Public API
 # ----------------------------------------------------------------------------------------
 
 
-def verify_record(record: dict, catalog: Catalog, *, replay: bool = True) -> list[str]:
+def verify_record(record: dict, catalog: Catalog, *, replay: bool = True,
+                  texts: StateTexts | None = None) -> list[str]:
     """Run every check of ``docs/record.md`` on one record; return the failure reasons.
 
     ``[]`` means the record passes. Each reason is ``"<code>: <detail>"`` (codes in the
     module docstring). The ``id`` is checked only when present (the translation loop
     verifies before it assigns one); ``replay=False`` skips re-execution.
+
+    ``texts`` (:class:`StateTexts`, from the maker of a record just made: the translation loop)
+    spare the replay serializing the states again; the verdicts are the same.
 
     A record in the translation loop's form goes through the checks before the replay in
     one walk (:func:`_quick_checks`); when that walk cannot tell that they all pass, they run
@@ -819,7 +730,7 @@ def verify_record(record: dict, catalog: Catalog, *, replay: bool = True) -> lis
     """
     outputs = _quick_checks(record, catalog)  # the usual record: all checks before the replay at once
     if outputs is not None:
-        return _check_replay(record, catalog, outputs) if replay else []
+        return check_replay(record, catalog, outputs, texts) if replay else []
     shape = _check_shape(record)
     if shape:
         return shape
@@ -834,7 +745,7 @@ def verify_record(record: dict, catalog: Catalog, *, replay: bool = True) -> lis
         out.extend(check_grounding(record, catalog, users))
     out.extend(_check_requests(record))
     if replay:
-        out.extend(_check_replay(record, catalog))
+        out.extend(check_replay(record, catalog, None, texts))
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import re
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import orjson
 
@@ -22,7 +22,7 @@ from ..errors import BackendError, ExecutionError, TranslationError
 from ..execute import Environment, canonical_json, content_id
 from ..seeding import derive_seed
 from ..types import Call, Catalog, Path, Tool
-from ..verify import catalog_names, tool_name_pattern, verify_record
+from ..verify import StateTexts, _tool_name_markers, catalog_names, tool_name_pattern, verify_record
 from .base import Backend, Request, TurnContext
 
 __all__ = ["translate_path", "offered_tools", "record_line", "MAX_TOOLS_PER_TOOLKIT"]
@@ -38,6 +38,12 @@ def offered_tools(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random)
     a large toolkit offers the path's functions plus seeded distractors up to the cap.
     """
     by_name = catalog.by_name
+    return [by_name[n] for n in _offered_names(catalog, funcs, rng=rng)]
+
+
+def _offered_names(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random) -> list[str]:
+    """The names of :func:`offered_tools`, in catalog order."""
+    by_name = catalog.by_name
     needed = dict.fromkeys(funcs)
     kits = dict.fromkeys(by_name[f].toolkit for f in needed)
     names: set[str] = set(needed)
@@ -50,7 +56,7 @@ def offered_tools(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random)
             room = max(0, MAX_TOOLS_PER_TOOLKIT - sum(1 for f in needed if by_name[f].toolkit == kit))
             names.update(rng.sample(others, min(room, len(others))))
     position = _positions(catalog)
-    return [by_name[n] for n in sorted(names, key=position.__getitem__)]  # in catalog order
+    return sorted(names, key=position.__getitem__)  # in catalog order
 
 
 def _positions(catalog: Catalog) -> dict[str, int]:
@@ -61,7 +67,24 @@ def _positions(catalog: Catalog) -> dict[str, int]:
     return table
 
 
-def _request_problem(text: str, requests: Sequence[str], ident_names: "re.Pattern[str] | None") -> str | None:
+class _NameFinder:
+    """Finds a tool name in a text as ``pattern`` (:func:`~magnet_graph.verify.tool_name_pattern`)
+    does, searching only texts that hold one of the names' markers (every text holding a
+    name holds one; see ``verify._tool_name_markers``): most requests hold none."""
+
+    __slots__ = ("pattern", "markers")
+
+    def __init__(self, names: tuple[str, ...]):
+        self.pattern = tool_name_pattern(names)
+        self.markers = _tool_name_markers(names)
+
+    def search(self, text: str) -> "re.Match[str] | None":
+        if self.pattern is None or (self.markers is not None and self.markers.search(text) is None):
+            return None
+        return self.pattern.search(text)
+
+
+def _request_problem(text: str, requests: Sequence[str], ident_names: "_NameFinder | None") -> str | None:
     if not text or not text.strip():
         return "requests: empty user request"
     hit = ident_names.search(text) if ident_names is not None else None
@@ -121,10 +144,12 @@ class _Conversation:
         self.requests: list[str] = []
 
     def rollback(self) -> None:
-        """Rebuild the environment and replay the calls kept so far (after a failed batch)."""
+        """Rebuild the environment and replay the calls kept so far (after a failed batch);
+        their outputs are already recorded, so none is copied again (``run_raw``)."""
         env = self.env.restart()
+        run = env.run_raw
         for _, c in self.prior:
-            _exec(env, c.name, c.arguments)
+            run(c.name, c.arguments)
         self.env = env
 
 
@@ -202,13 +227,16 @@ async def translate_path(
             raise TranslationError("unknown_function", f)
     toolkits = list(dict.fromkeys(catalog.tool(f).toolkit for f in funcs))
     conv = _Conversation(catalog, toolkits, seed, state_seed, state_cache)  # replay rebuilds the environment from the record seed
-    base_tools = offered_tools(catalog, funcs, rng=random.Random(derive_seed(seed, "tools")))
+    base_names = _offered_names(catalog, funcs, rng=random.Random(derive_seed(seed, "tools")))
+    base_tools = [catalog.by_name[n] for n in base_names]  # offered_tools
+    base_offered = frozenset(base_names)
     # the pattern verify uses: every identifier-like tool name of the catalog (one per catalog)
     if len(catalog) <= 2000:
-        ident_names = tool_name_pattern(catalog_names(catalog))
+        ident_names = catalog.__dict__.get("_magnet_name_finder")
+        if ident_names is None:
+            ident_names = catalog.__dict__["_magnet_name_finder"] = _NameFinder(catalog_names(catalog))
     else:
-        ident_names = tool_name_pattern(tuple(sorted(t.name for t in base_tools)))
-    tool_json = _tool_jsons(catalog)
+        ident_names = _NameFinder(tuple(sorted(base_names)))
     turns_out: list[dict[str, Any]] = []
     pending: dict[str, Any] | None = None  # (kind, request, missing) of the miss turn before this one
     # a backend that plans without writing (the offline one) has its texts written once every
@@ -223,7 +251,8 @@ async def translate_path(
             kind = "miss_func" if "miss_func" in turn.tags else "miss_param"
             target = path.turns[h + 1].funcs
             withheld = target[0] if kind == "miss_func" else None
-            tools = [t for t in base_tools if t.name != withheld]
+            kept = [i for i, n in enumerate(base_names) if n != withheld]
+            tools, names = [base_tools[i] for i in kept], [base_names[i] for i in kept]
             ctx = _context(conv, catalog, graph, path, h, kind, target, tools, seed)
             if later is not None:
                 request = backend.plan_turn(ctx)
@@ -243,7 +272,7 @@ async def translate_path(
                 conv.messages.append({"role": "assistant", "content": reply})
             pending = {"kind": kind, "request": request, "missing": missing}
             turns_out.append(
-                _turn_json(h, kind, turn, tools, [], missing, start, len(conv.messages))
+                _turn_json(h, kind, turn, names, [], missing, start, len(conv.messages))
             )
             continue
 
@@ -271,10 +300,12 @@ async def translate_path(
                     request = backend.plan_turn(ctx)
                 else:
                     request = await _back(backend, ctx, conv, ident_names, max_attempts)
-            calls, batches, problem = await _forth_once(backend, ctx, request, conv, turn.funcs, h, seed)
+            calls, batches, problem = await _forth_once(backend, ctx, request, conv, turn.funcs, h, seed, base_offered)
             if not problem:
                 break
-            if calls:  # some calls of this turn changed the state: undo them (a failing call does not)
+            # some calls of this turn changed the state: undo them (a failing call does not),
+            # unless this was the last attempt (the path is given up: nothing runs after it)
+            if calls and attempt + 1 < max_attempts:
                 conv.rollback()
         else:
             raise TranslationError(problem.split(":", 1)[0] or "forth_failed", problem)
@@ -297,10 +328,11 @@ async def translate_path(
         else:
             conv.messages.append({"role": "assistant", "content": await _text(backend.respond(ctx, "summary"))})
         conv.prior.extend((h, c) for c in calls)
-        turns_out.append(_turn_json(h, "normal", turn, tools, calls, None, start, len(conv.messages)))
+        turns_out.append(_turn_json(h, "normal", turn, list(base_names), calls, None, start, len(conv.messages)))
 
     if later is not None:
         await later.fill(conv)
+    end_state, end_texts = conv.env.snapshot_texts()
     record = {
         "schema_version": 1,
         "seed": seed,
@@ -308,8 +340,8 @@ async def translate_path(
         "catalogs": list(catalog_ids),
         "toolkits": toolkits,
         "initial_state": conv.env.initial_state,
-        "end_state": conv.env.snapshot(),
-        "tools": _ToolList(base_tools, tool_json),
+        "end_state": end_state,
+        "tools": _record_tools(catalog, tuple(base_names)),
         "path": path.to_json(),
         "turns": turns_out,
         "messages": conv.messages,
@@ -325,7 +357,10 @@ async def translate_path(
         "verification": {"passed": True, "checks": list(CHECKS), "failures": []},
     }
     if verify:
-        failures = verify_record(record, catalog)  # before the id is set: the id check is skipped
+        # before the id is set: the id check is skipped. The states were just parsed from
+        # these texts and nothing has changed them since.
+        texts = StateTexts(conv.env.initial_texts, end_texts)
+        failures = verify_record(record, catalog, texts=texts)
         if failures:
             raise TranslationError(failures[0].split(":", 1)[0], failures[0])
     rid = content_id(record, tools_json=record["tools"].canonical)
@@ -352,11 +387,34 @@ class _ToolList(list):
 
     __slots__ = ("canonical", "written")
 
-    def __init__(self, tools: Sequence[Tool], table: dict[str, tuple[dict[str, Any], bytes, bytes]]):
-        rows = [table[t.name] for t in tools]
-        super().__init__(row[0] for row in rows)
-        self.canonical = b"[" + b",".join(row[1] for row in rows) + b"]"
-        self.written = b"[" + b",".join(row[2] for row in rows) + b"]"
+    def __init__(self, entries: Iterable[dict[str, Any]], canonical: bytes, written: bytes):
+        super().__init__(entries)
+        self.canonical = canonical
+        self.written = written
+
+
+_TOOL_SETS = 128  # tool sets whose record entries and bytes a catalog keeps (records repeat them)
+
+
+def _record_tools(catalog: Catalog, names: tuple[str, ...]) -> _ToolList:
+    """A new record ``tools`` list of the tools ``names``. Its entries and bytes are made once
+    per tool set (kept on the catalog, at most :data:`_TOOL_SETS` sets at a time)."""
+    kept = catalog.__dict__.get("_magnet_tool_sets")
+    if kept is None:
+        kept = catalog.__dict__["_magnet_tool_sets"] = {}
+    found = kept.get(names)
+    if found is None:
+        table = _tool_jsons(catalog)
+        rows = [table[n] for n in names]
+        found = (
+            tuple(row[0] for row in rows),
+            b"[" + b",".join(row[1] for row in rows) + b"]",
+            b"[" + b",".join(row[2] for row in rows) + b"]",
+        )
+        if len(kept) >= _TOOL_SETS:
+            kept.clear()
+        kept[names] = found
+    return _ToolList(*found)
 
 
 def record_line(record: dict[str, Any]) -> bytes:
@@ -378,13 +436,13 @@ def _tool_json(t: Tool) -> dict[str, Any]:
     }
 
 
-def _turn_json(h, kind, turn, tools, calls, missing, start, end) -> dict[str, Any]:
+def _turn_json(h, kind, turn, names, calls, missing, start, end) -> dict[str, Any]:
     return {
         "index": h,
         "kind": kind,
         "tags": list(turn.tags),
         "source": turn.source,
-        "tools": [t.name for t in tools],
+        "tools": names,
         "calls": [c.to_json() for c in calls],
         "missing": missing,
         "messages": [start, end],
@@ -438,10 +496,10 @@ async def _back(backend: Backend, ctx: TurnContext, conv: _Conversation, ident_n
     raise TranslationError(reason, problem or "")
 
 
-async def _forth_once(backend, ctx: TurnContext, request: Request, conv: _Conversation, funcs, h, seed):
-    """Ask for calls batch by batch; validate and execute them. Returns (calls, batches, problem)."""
+async def _forth_once(backend, ctx: TurnContext, request: Request, conv: _Conversation, funcs, h, seed, offered):
+    """Ask for calls batch by batch; validate and execute them. Returns (calls, batches, problem).
+    ``offered``: the names of ``ctx.tools``."""
     want = set(funcs)
-    offered = {t.name for t in ctx.tools}
     calls: list[Call] = []
     batches: list[list[Call]] = []
     ctx.turn_calls = calls
