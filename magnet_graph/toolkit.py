@@ -63,6 +63,11 @@ class Toolkit:
     #: floats, booleans and ``None``, no dict or list shared with anything (itself included).
     #: The executor then gives that data to the first instance as it is, instead of a parsed copy.
     fresh_state: ClassVar[bool] = False
+    #: Tool (method) name -> parameters whose ``candidates(tool, param)`` lists every value a
+    #: call can succeed with in the current state. The offline planner then uses no other value
+    #: (not even one from an earlier output), and an empty list ends the attempt at once with
+    #: the drop reason ``precondition`` (nothing can make that call succeed now).
+    exact_candidates: ClassVar[Mapping[str, Sequence[str]]] = {}
 
     def __init__(self, state: Mapping[str, Any] | None = None):
         self.data: dict[str, Any] = copy_state(dict(state) if state is not None else self.default_state())

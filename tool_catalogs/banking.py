@@ -271,9 +271,19 @@ class Banking(Toolkit):
         _add_history(state, history)
         return state
 
+    # candidates() lists every value these can succeed with now (see Banking.candidates)
+    exact_candidates = {"pay_bill": ("account_id", "payee", "amount", "invoice_id", "currency")}
+
     def candidates(self, tool: str, param: str) -> list[Any]:
-        """Existing account, transaction and invoice ids, and amounts that make sense in this state."""
+        """Existing account, transaction and invoice ids, and amounts that make sense in this state.
+
+        ``pay_bill`` is offered one bill (the first unpaid one, else a new invoice), in full,
+        and the accounts that can pay it today: every value of those parameters that can
+        succeed, as ``exact_candidates`` says.
+        """
         d = self.data
+        if tool == "pay_bill" and param in ("account_id", "payee", "amount", "invoice_id", "currency"):
+            return self._bill_candidates(param)
         if param == "account_id":
             return list(d["accounts"])
         if param == "from_account_id" or param == "to_account_id":
@@ -285,12 +295,12 @@ class Banking(Toolkit):
             return [a for a in d["accounts"] if a != source["account_id"]]
         if param == "transaction_id":
             return list(d["transactions"])
-        if tool == "pay_bill" and param in ("payee", "amount", "invoice_id", "currency"):
-            unpaid = next((b for b in d["bills"].values() if b["status"] == "unpaid"), None)
-            if unpaid is not None:
-                return [unpaid[param]]
-            return {"payee": list(PAYEES[:3]), "currency": ["USD"]}.get(param, [])
         if param == "amount":
+            if tool == "transfer":  # what the usual source account may still spend today
+                rates = d["rates"]
+                source = max(d["accounts"].values(), key=lambda acc: acc["balance"] / rates[acc["currency"]])
+                room = self._room(source)
+                return [a for a in (25.0, 50.0, 100.0, 250.0) if a <= room] or [25.0]
             return [25.0, 50.0, 100.0, 250.0]
         if param == "limit":
             return [3, 5, 10] if tool == "list_transactions" else [250.0, 500.0, 1000.0, 2500.0]
@@ -316,6 +326,33 @@ class Banking(Toolkit):
             if c not in rates:
                 return f"Unsupported currency '{c}': use one of {', '.join(rates)}."
         return round(rates[to_currency] / rates[from_currency], 6)
+
+    def _room(self, acc: dict[str, Any]) -> float:
+        """What ``acc`` can still pay today: its balance, within the daily spending limit."""
+        limit = acc["spending_limit"]
+        return acc["balance"] if limit is None else min(acc["balance"], limit - acc["spent_today"])
+
+    def _bill_candidates(self, param: str) -> list[Any]:
+        """pay_bill's values: the first unpaid bill (else a new invoice of a usual payee) and
+        the accounts that can pay it today."""
+        d = self.data
+        bill = next((b for b in d["bills"].values() if b["status"] == "unpaid"), None)
+        if bill is None:  # an invoice the bank has not seen: any usual payee and amount
+            if param == "invoice_id":
+                k = 70000 + 131 * len(d["bills"])
+                while f"INV-{k}" in d["bills"]:
+                    k += 1
+                return [f"INV-{k}"]
+            if param in ("payee", "amount", "currency"):
+                return {"payee": list(PAYEES[:3]), "amount": [25.0, 50.0, 100.0], "currency": ["USD"]}[param]
+            amount, currency = 100.0, "USD"
+        else:
+            if param != "account_id":
+                return [bill[param]]
+            amount, currency = bill["amount"], bill["currency"]
+        rates = d["rates"]
+        return [a for a, acc in d["accounts"].items()
+                if currency in rates and amount * rates[acc["currency"]] / rates[currency] <= self._room(acc) - 1]
 
     def _debit_check(self, acc: dict[str, Any], amount: float, what: str) -> str | None:
         cur = acc["currency"]

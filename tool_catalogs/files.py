@@ -677,7 +677,10 @@ class FileSystem(Toolkit):
 
     # -- values for the offline translator ------------------------------------------------
     def candidates(self, tool: str, param: str) -> list[Any]:
-        """Names that exist where they must (files to read, folders to enter) and fresh ones where they must not."""
+        """Names that exist where they must (files to read, folders to enter) and fresh ones where they must not.
+
+        A file to read is named from the current folder; when nothing is at or below it, by
+        its path from home (``~/documents/notes.txt``)."""
         if param not in _FS_PARAMS:  # nothing of the state to offer: skip the listing below
             return [] if tool in self.hints else super().candidates(tool, param)
         cwd = self.data["cwd"]
@@ -715,7 +718,12 @@ class FileSystem(Toolkit):
                  if (root and f != "/" or f.startswith(cwd + "/")) and (f.rsplit("/", 1)[0] or "/") != cwd
                  and "/." not in f[len(cwd):]]
         if param == "file_name" or param == "source":
-            return here + below
+            if here or below:
+                return here + below
+            # nothing at or below the current folder: files elsewhere, by their path from home
+            home = self.data["home"]
+            return [("~" + f[len(home):]) if f.startswith(home + "/") else f
+                    for f in sorted(self.data["files"]) if "/." not in f]
         if param == "path":  # remove: files first, then empty folders
             empty = [_base(d) for d in sorted(subs) if not any(self._children(d))]
             return here + empty + below

@@ -671,8 +671,13 @@ class Maps(Toolkit):
         return {"places": places, "count": len(places)}  # type: ignore[typeddict-item]
 
     # -- values for the offline translator ------------------------------------------------
+    # candidates() lists every city these know (see Maps.candidates)
+    exact_candidates = {"get_weather": ("city",), "get_timezone": ("city",)}
+
     def candidates(self, tool: str, param: str) -> list[Any]:
-        """Cities, landmarks, saved labels, place ids, dates and coordinates that exist here."""
+        """Cities, landmarks, saved labels, place ids, dates and coordinates that exist here.
+
+        A ``city`` is one of the known cities by name (every one: ``exact_candidates``)."""
         home = _CITY_BY_KEY.get(_norm(self.data.get("home_city", "San Francisco")), _CITIES[0])
         others = _by_distance(home.code)
         int(self.data.get("seed", 0))  # a state whose seed is not a number fails here, for every parameter

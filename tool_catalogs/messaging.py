@@ -552,8 +552,14 @@ class Messaging(Toolkit):
         return {"message_id": message_id, "was_unread": was_unread, "unread_count": self._unread()}
 
     # -- values for the offline translator ------------------------------------------------
+    # candidates() lists every value these can succeed with now (see Messaging.candidates)
+    exact_candidates = {"reply_to_message": ("message_id",), "send_message": ("contact_id",)}
+
     def candidates(self, tool: str, param: str) -> list[Any]:
-        """Existing contact and message ids, names and e-mails; fresh ones for new contacts."""
+        """Existing contact and message ids, names and e-mails; fresh ones for new contacts.
+
+        A reply answers a received message; a text message goes to a contact with a phone
+        number: those lists are complete (``exact_candidates``)."""
         if param == "message_id":
             return self._message_candidates(tool)
         contacts = sorted(self.data["contacts"].values(), key=_CONTACT_ID)
@@ -580,7 +586,10 @@ class Messaging(Toolkit):
                        key=lambda m: (m["sent_at"], m["message_id"]), reverse=True)
         if tool == "mark_as_read":
             inbox.sort(key=lambda m: m["read"])  # unread first (stable: newest first within)
-        if tool == "reply_to_message" or tool == "mark_as_read":
+        if tool == "reply_to_message":  # the sender left an address or number to answer
+            return [m["message_id"] for m in inbox
+                    if (m["sender_email"] if m["channel"] == "email" else m["sender_phone"])]
+        if tool == "mark_as_read":
             return [m["message_id"] for m in inbox]
         return [m["message_id"] for m in inbox] + sorted(
             m["message_id"] for m in self.data["messages"].values() if m["mailbox"] != "inbox")

@@ -31,7 +31,7 @@ _STOCKS = (1, 2, 3, 8, 15, 25, 40)
 _FIRST_COUPON_DAYS = (20, 45, 90)
 _COUPON_DAYS = (-10, 20, 45, 90)
 _QUANTITIES = (1, 1, 2)
-_CART_SIZES = (1, 1, 2, 3)
+_CART_SIZES = (2, 2, 3)
 
 
 # -- outputs --------------------------------------------------------------------------------
@@ -272,20 +272,33 @@ class Shop(Toolkit):
                  "coupons": coupons, "orders": {}, "returns": {}, "next_order": 1 + below(399), "next_return": 1}
         pids = list(products)
         card_ids = list(cards)
-        # a recent delivery (still returnable), one not shipped yet, and some of: an old one, one on its way
+        # two recent deliveries (still returnable), one not shipped yet, and some of: an old one, one on its way
         others = [("delivered", 45 + below(46)), ("shipped", 1 + below(3))]
-        history = [("delivered", 5 + below(16)), ("processing", below(2))]
+        history = [("delivered", 5 + below(16)), ("delivered", 21 + below(6)), ("processing", below(2))]
         history += sample(rng, others, below(3))
         for status, age in sorted(history, key=lambda h: -h[1]):
             items = [(pid, _QUANTITIES[below(3)]) for pid in sample(rng, pids, 1 + below(3))]
             _past_order(state, items, placed=iso_day(day0 - age), status=status, card=card_ids[below(len(card_ids))])
         in_stock = [p for p, v in products.items() if v["stock"] >= 2]
-        for pid in sample(rng, in_stock, min(len(in_stock), _CART_SIZES[below(4)])):  # left in the cart last time
+        for pid in sample(rng, in_stock, min(len(in_stock), _CART_SIZES[below(3)])):  # left in the cart last time
             state["cart"]["items"][pid] = 1
         return state
 
+    # candidates() lists every value these can succeed with now (see Shop.candidates)
+    exact_candidates = {
+        "get_product": ("product_id",), "add_to_cart": ("product_id",), "remove_from_cart": ("product_id",),
+        "apply_coupon": ("coupon_code",), "place_order": ("payment_card", "shipping_address"),
+        "get_order": ("order_id",), "cancel_order": ("order_id",), "track_shipment": ("order_id",),
+        "return_item": ("order_id", "product_id"),
+    }
+
     def candidates(self, tool: str, param: str) -> list[Any]:
-        """Search words that match products, existing ids in a usable status, saved cards and addresses."""
+        """Search words that match products, existing ids in a usable status, saved cards and addresses.
+
+        For the parameters of ``exact_candidates`` the list holds every value a call can
+        succeed with now, and is empty when no call can: the cart is empty (a coupon, an
+        order), no order is processing (a cancellation), none can take a return.
+        """
         d = self.data
         if param == "query":
             words = {p["category"] for p in d["products"].values()}
@@ -299,14 +312,18 @@ class Shop(Toolkit):
             return ["processing", "shipped", "delivered"]
         if param == "coupon_code":  # valid coupons the current cart qualifies for
             subtotal = sum(line["line_total"] for line in self._lines())
+            if not subtotal and tool == "apply_coupon":
+                return []  # an empty cart takes no coupon
             return [c["code"] for c in d["coupons"].values()
                     if c["expires"] >= d["today"] and (not subtotal or subtotal >= c["min_subtotal"])]
-        if param == "shipping_address":
-            return list(d["customer"]["addresses"])
-        if param == "payment_card":
-            return list(d["saved_cards"])
+        if param in ("shipping_address", "payment_card"):
+            if tool == "place_order" and not self._orderable():
+                return []  # nothing in the cart can be ordered
+            return list(d["customer"]["addresses"] if param == "shipping_address" else d["saved_cards"])
         if tool == "return_item" and param in ("order_id", "product_id"):
-            o = next((o for o in d["orders"].values() if self._return_window_error(o) is None), None)
+            # one order (order and product are drawn separately and must belong together)
+            o = next((o for o in d["orders"].values()
+                      if self._return_window_error(o) is None and any(not i.get("returned") for i in o["items"])), None)
             if o is None:
                 return []
             if param == "order_id":
@@ -319,8 +336,9 @@ class Shop(Toolkit):
                 return [o["order_id"] for o in d["orders"].values() if o["status"] != "cancelled"]
             return list(d["orders"])
         if param == "product_id":
-            if tool == "add_to_cart":
-                return [p for p, v in d["products"].items() if v["stock"] > 0]
+            if tool == "add_to_cart":  # one more unit must be in stock
+                items = d["cart"]["items"]
+                return [p for p, v in d["products"].items() if v["stock"] > items.get(p, 0)]
             if tool == "remove_from_cart":
                 return list(d["cart"]["items"])
             return list(d["products"])
@@ -335,6 +353,11 @@ class Shop(Toolkit):
             out.append({"product_id": pid, "name": p["name"], "quantity": qty, "unit_price": p["price"],
                         "line_total": round2(p["price"] * qty)})
         return out
+
+    def _orderable(self) -> bool:
+        """Whether the cart has items and the stock for all of them (place_order can succeed)."""
+        items, products = self.data["cart"]["items"], self.data["products"]
+        return bool(items) and all(q <= products[p]["stock"] for p, q in items.items())
 
     def _totals(self, lines: list[CartLine]) -> tuple[float, int, float, float, float]:
         """subtotal, percent off, discount, shipping, total of the cart lines with the cart's coupon."""

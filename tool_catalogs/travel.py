@@ -398,7 +398,9 @@ class Travel(Toolkit):
 
     @classmethod
     def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """A traveller profile: home city, 1-3 travellers and cards, 1-3 upcoming bookings (the first a flight)."""
+        """A traveller profile: home city, 1-3 travellers and cards, 2-3 upcoming bookings (the first two
+        flights, the first in economy when no card can pay the class drawn; each paid with the card
+        with the most credit left), and a card with room for one more trip."""
         below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
         random_ = rng.random
         today = random_day(rng)
@@ -416,27 +418,50 @@ class Travel(Toolkit):
                  "pricing_seed": below(1_000_000), "travelers": travelers, "cards": cards,
                  "bookings": {}, "next_booking": 1, "next_invoice": 1}
         tk = adopt(cls, state)
-        card_ids = sorted(cards, key=lambda c: -convert(cards[c]["available_credit"], cards[c]["currency"], "USD"))
+        def roomiest() -> str:  # the card with the most credit left (bookings are paid with it)
+            return max(cards, key=lambda c: (convert(cards[c]["available_credit"], cards[c]["currency"], "USD"), c))
+
         origin = CITIES[home][0]
         reachable = _REACHABLE[home]
         day0 = day_ordinal(today)  # add_days(today, n) is iso_day(day0 + n)
-        for k in range(1 + below(3)):  # the first one is always a flight
+        for k in range(2 + below(2)):  # the first two are flights
             dest = reachable[below(len(reachable))]
             day = iso_day(day0 + 4 + below(57))
-            if k == 0 or random_() < 0.5:
+            if k < 2 or random_() < 0.5:
                 # the flight search lists the route's flights in this order (see _flights)
                 route = _ROUTES[(origin, CITIES[dest][0])]
                 flight = route[below(len(route))]
-                tk.book_flight(f"{flight.number}-{day.replace('-', '')}", _CLASSES_DRAWN[below(3)],
-                               travelers[below(len(travelers))], card_ids[0])
+                fid, who = f"{flight.number}-{day.replace('-', '')}", travelers[below(len(travelers))]
+                if "error" in tk.book_flight(fid, _CLASSES_DRAWN[below(3)], who, roomiest()) and k == 0:
+                    tk.book_flight(fid, "economy", who, roomiest())  # the first flight is booked if it can be
             else:
                 hotels = _HOTELS_BY_CITY[dest]
                 tk.book_hotel(hotels[below(len(hotels))].hotel_id, day, 1 + below(5),
-                              travelers[below(len(travelers))], card_ids[0])
+                              travelers[below(len(travelers))], roomiest())
+        best = roomiest()
+        if convert(cards[best]["available_credit"], cards[best]["currency"], "USD") < 3000:
+            # the bookings used up the cards: the traveller has one more with room for a trip
+            last4 = f"{(int(cards[best]['last4']) + 4177) % 10000:04d}"
+            while f"CARD-{last4}" in cards:
+                last4 = f"{(int(last4) + 1) % 10000:04d}"
+            cards[f"CARD-{last4}"] = {"card_id": f"CARD-{last4}", "brand": CARD_BRANDS[below(len(CARD_BRANDS))],
+                                      "last4": last4, "holder": travelers[0], "available_credit": 5000.0,
+                                      "currency": "USD"}
         return tk.data
 
+    # candidates() lists every value these can succeed with now (see Travel.candidates)
+    exact_candidates = {
+        "get_airport_code": ("city",), "search_hotels": ("city",), "get_booking": ("booking_id",),
+        "get_invoice": ("booking_id",), "cancel_booking": ("booking_id",), "check_in": ("booking_id",),
+    }
+
     def candidates(self, tool: str, param: str) -> list[Any]:
-        """Existing ids, known cities and airport codes, and upcoming dates for ``param``."""
+        """Existing ids, known cities and airport codes, and upcoming dates for ``param``.
+
+        For the parameters of ``exact_candidates`` the list holds every value a call can
+        succeed with now (known cities by name; bookings in a status the tool accepts), and
+        is empty when no call can.
+        """
         d = self.data
         if param == "city":
             return list(CITIES)
@@ -453,9 +478,11 @@ class Travel(Toolkit):
             return ["confirmed", "cancelled"]
         if param in ("passenger_name", "guest_name"):
             return list(d["travelers"])
-        if param == "card_id":  # cards that can pay for a typical trip
-            usd = {c: convert(v["available_credit"], v["currency"], "USD") for c, v in d["cards"].items()}
-            return [c for c in d["cards"] if usd[c] >= 2000] or [max(usd, key=usd.__getitem__)]
+        if param == "card_id":  # cards that can pay for a long trip (else the one with most room)
+            return self._roomy_cards()[0]
+        if param == "travel_class" and tool == "book_flight":  # classes any of those cards pays on a long flight
+            least = self._roomy_cards()[1]
+            return [c for c in _CLASS_FACTOR if 2200 * _CLASS_FACTOR[c] <= least] or ["economy"]
         if param == "flight_id":  # the flights of _flights(home, dest, day) with seats left, not priced
             home, day = CITIES[d["home_city"]][0], add_days(d["today"], 14)
             dests = [v[0] for v in CITIES.values() if _ROUTES.get((home, v[0]))][:4]
@@ -472,15 +499,27 @@ class Travel(Toolkit):
             cities = [d["home_city"]] + [b["city"] for b in d["bookings"].values() if b["kind"] == "hotel"]
             return [h.hotel_id for c in dict.fromkeys(cities) for h in _HOTELS_BY_CITY[c]]
         if param == "booking_id":
+            today = d["today"]
             live = [b for b in d["bookings"].values() if b["status"] == "confirmed"]
             if tool == "check_in":
-                return [b["booking_id"] for b in live if b["kind"] == "flight" and not b.get("seat")]
+                return [b["booking_id"] for b in live if b["kind"] == "flight" and not b.get("seat")
+                        and b["date"] >= today]
             if tool == "cancel_booking":
-                return [b["booking_id"] for b in live]
+                return [b["booking_id"] for b in live
+                        if (b["date"] if b["kind"] == "flight" else b["check_in_date"]) >= today]
             return list(d["bookings"])
         return super().candidates(tool, param)
 
     # -- internals --------------------------------------------------------------------------
+    def _roomy_cards(self) -> tuple[list[str], float]:
+        """The cards with at least 4,000 USD of credit left (else the one with the most), and
+        the least credit among them in USD."""
+        usd = {c: convert(v["available_credit"], v["currency"], "USD") for c, v in self.data["cards"].items()}
+        if not usd:
+            return [], 0.0
+        cards = [c for c in usd if usd[c] >= 4000] or [max(usd, key=usd.__getitem__)]
+        return cards, min(usd[c] for c in cards)
+
     def _flights(self, origin: str, destination: str, day: str) -> list[FlightOption]:
         out: list[FlightOption] = []
         currency = CITIES[_CODE_CITY[origin]][3]

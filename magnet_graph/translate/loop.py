@@ -307,6 +307,7 @@ async def translate_path(
             # unless this was the last attempt (the path is given up: nothing runs after it)
             if calls and attempt + 1 < max_attempts:
                 conv.rollback()
+                ctx.env = conv.env  # the retry is planned on the rolled-back state, not the failed one
         else:
             raise TranslationError(problem.split(":", 1)[0] or "forth_failed", problem)
         ctx.feedback = ctx.failed_tool = None

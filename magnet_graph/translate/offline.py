@@ -5,6 +5,14 @@ the toolkit state's candidates, or freshly generated), then writes the user requ
 states every value it chose (or refers to earlier outputs indirectly), and finally "parses"
 its own request back into the planned calls. Same seed, same conversation. It is the
 default backend and the fake model in tests.
+
+A toolkit may declare some candidates exact (:func:`exact_params`): every value that can
+succeed now. The planner then takes no other value for them, not even from an earlier
+output; a required one with no candidate ends the attempt at once (``precondition``: no
+retry can change the state) unless an earlier call of the same turn and toolkit may make
+one, in which case it is picked when that call has run. A value fed by an earlier call of
+the turn is the first item of the output that fits (the request names the item's place:
+"the second ..."); when none fits, an explicit request states a candidate instead.
 """
 
 from __future__ import annotations
@@ -15,12 +23,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, Literal, Mapping
 
+from ..errors import TranslationError
 from ..graph.paths import split_path, values_at
 from ..types import Call, Catalog, Tool
 from . import phrases, values
 from .base import Request, TurnContext
 
-__all__ = ["OfflineBackend", "Ref", "field_values"]
+__all__ = ["OfflineBackend", "Ref", "exact_params", "field_values"]
 
 # probability that an optional parameter is filled in
 P_OPTIONAL = 0.25
@@ -353,7 +362,9 @@ class OfflineBackend:
 
     def plan_turn(self, ctx: TurnContext) -> Request:
         """The turn's calls and arguments (and, in a miss_param turn, the value left out),
-        without the request's words (``text`` is empty): see :meth:`say`."""
+        without the request's words (``text`` is empty): see :meth:`say`. Raises
+        :class:`~magnet_graph.errors.TranslationError` (``precondition``) when a required
+        exact parameter has no value that can succeed in the current state."""
         plan = self._plan(ctx, ctx.rng)
         missing = self._choose_missing(ctx, plan, ctx.rng) if ctx.kind == "miss_param" else None
         return Request(text="", plan=plan, missing=missing)
@@ -402,8 +413,6 @@ class OfflineBackend:
                 if options:
                     break
         if not options:
-            from ..errors import TranslationError
-
             raise TranslationError("miss_param_impossible", "no required value the user states in this turn")
         fn, param, value = options[rng.randrange(len(options))]
         return {"function": fn, "parameter": param, "value": value}
@@ -467,7 +476,7 @@ class OfflineBackend:
             for pname, pschema in wanted:
                 if pname in args:
                     continue
-                co = self._companion(ctx, plan, sources, pname, pschema, rng) if sources else None
+                co = self._companion(ctx, plan, sources, name, pname, pschema, rng, strict_memo) if sources else None
                 if co is not None:
                     value, phrase = co
                     args[pname] = value
@@ -476,6 +485,12 @@ class OfflineBackend:
                     continue
                 value = self._fresh(ctx, tool, pname, pschema, rng)
                 if value is _SKIP:
+                    if pname in required and pname in exact_params(ctx.catalog, tool):
+                        # no value can succeed now: an earlier call of this turn to the same
+                        # toolkit may make one (forth picks it then), else the turn cannot succeed
+                        if not any(tools[f].toolkit == tool.toolkit for f in funcs[:pos]):
+                            raise TranslationError("precondition", f"{name}.{pname}: no value can succeed now")
+                        args[pname] = _LATER
                     continue
                 args[pname] = value
                 planned.stated[pname] = value
@@ -499,24 +514,29 @@ class OfflineBackend:
 
     def _align_echo(self, ctx: TurnContext, source: "_Planned", out_field: str, name: str, pname: str,
                     rng: random.Random, strict_memo: "dict | None" = None) -> None:
-        """When ``source`` echoes one of its own stated arguments into ``out_field`` (the
-        order it tracked is the order to cancel), choose that argument among the values the
-        state accepts for ``name.pname`` too, so that the nested call can succeed."""
+        """When ``source`` echoes one of its own arguments (stated, or taken from an earlier
+        output) into ``out_field`` (the order it tracked is the order to cancel), choose that
+        argument among the values the state accepts for ``name.pname`` too, so that the
+        nested call can succeed; the user then states it."""
         key = out_field.rsplit(".", 1)[-1].replace("[]", "")
         value = source.stated.get(key)
-        if value is None or isinstance(value, list):
+        if value is None and key in source.refs:  # taken from an earlier output
+            value = source.args.get(key)
+        if value is None or isinstance(value, (list, Ref)):
             return
         strict = _strict_ids(ctx, name, pname, strict_memo)
         if strict is None or value in strict:
             return
         own = _strict_ids(ctx, source.name, key, strict_memo)
         both = [v for v in _flat(_safe_candidates(ctx, name, pname)) if own is None or v in own]
-        if both:
+        if both:  # the user states it instead
             source.args[key] = source.stated[key] = both[rng.randrange(len(both))]
+            source.refs.pop(key, None)
 
-    def _companion(self, ctx, plan, sources, pname, pschema, rng):
-        """A value for ``pname`` from the output that already feeds this call, when that output
-        has a field of the same name (``unit`` beside ``value``, ``currency`` beside ``amount``)."""
+    def _companion(self, ctx, plan, sources, name, pname, pschema, rng, strict_memo=None):
+        """A value for ``pname`` of ``name`` from the output that already feeds this call, when
+        that output has a field of the same name (``unit`` beside ``value``, ``currency`` beside
+        ``amount``); a value from an earlier turn must be one the state accepts now."""
         if not sources:
             return None
         keys = _companion_keys(pname)
@@ -533,6 +553,9 @@ class OfflineBackend:
                     for key in keys:
                         v = out.get(key)
                         if v is not None and not isinstance(v, (dict, list)) and _accepts(pschema, v):
+                            strict = _strict_ids(ctx, name, pname, strict_memo)
+                            if strict is not None and v not in strict:
+                                continue
                             turn_idx = next((t for t, c in ctx.prior_calls if c is src), ctx.index)
                             return v, self._phrase(ctx, key, src.name, max(0, ctx.index - turn_idx), rng)
         return None
@@ -575,24 +598,30 @@ class OfflineBackend:
                     continue
                 if accepts is None:
                     accepts = _checker(check)
-                if not accepts(first):
-                    continue  # only a list's first item: the phrase says "the first ..."
                 if strict is _NOTHING:
                     strict = _strict_ids(ctx, name, pname, strict_memo)
-                if strict is not None and first not in strict:
-                    continue  # e.g. an order that was delivered cannot be cancelled
+                index = 0
+                if not accepts(first) or (strict is not None and first not in strict):
+                    # e.g. an order that was delivered cannot be cancelled; a later item of a
+                    # list may do (the phrase then names its place: "the second ...")
+                    if "[]" not in out_field:
+                        continue
+                    index, first = next(((i, x) for i, x in enumerate(field_values(call.output, out_field))
+                                         if accepts(x) and (strict is None or x in strict)), (0, _NOTHING))
+                    if first is _NOTHING:
+                        continue
                 if source is not None and turn_idx == source:
-                    best = (turn_idx, call, out_field, first)
+                    best = (turn_idx, call, out_field, first, index)
                     break
                 if best is None:
-                    best = (turn_idx, call, out_field, first)
+                    best = (turn_idx, call, out_field, first, index)
             if best is not None and (source is None or best[0] == source):
                 break
         if best is None:
             return None
-        turn_idx, call, out_field, value = best
+        turn_idx, call, out_field, value, index = best
         phrase = self._phrase(ctx, out_field, call.name, max(0, ctx.index - turn_idx), rng)
-        return ([value] if is_array else value), phrase, call
+        return ([value] if is_array else value), (_nth(phrase, index) if index else phrase), call
 
     def _other_value(self, ctx: TurnContext, tool: Tool, pname: str, pschema: dict, current: Any,
                      rng: random.Random) -> Any:
@@ -605,7 +634,7 @@ class OfflineBackend:
             others = [v for v in _flat(_safe_candidates(ctx, tool.name, pname)) if v != current and _accepts(pschema, v)]
             if others:
                 return others[rng.randrange(len(others))]
-        if _ID_PARAM.search(pname) and ctx.env.is_executable(tool.name):
+        if (_ID_PARAM.search(pname) or pname in exact_params(ctx.catalog, tool)) and ctx.env.is_executable(tool.name):
             return _SKIP
         for _ in range(3):
             value = values.generate_value(pname, pschema, rng=rng, tool=tool)
@@ -626,10 +655,14 @@ class OfflineBackend:
             picked = _fit(pschema, cands, rng)
             if picked is not _SKIP:
                 return picked
+        if pname in exact_params(ctx.catalog, tool):
+            return _SKIP  # any other value is bound to fail
         return values.generate_value(pname, pschema, rng=rng, tool=tool)
 
     # ------------------------------------------------------------------ forth
     async def forth(self, ctx: TurnContext, request: Request) -> list[Call]:
+        """The next batch of the planned calls: those whose values are all known now (a value
+        fed by an earlier call of the turn, or left for later, waits for that call's output)."""
         plan: list[_Planned] = request.plan
         done = len(ctx.turn_calls)
         if done >= len(plan):
@@ -637,32 +670,62 @@ class OfflineBackend:
         batch: list[Call] = []
         for pos in range(done, len(plan)):
             p = plan[pos]
-            fed = [(k, v) for k, v in p.args.items() if isinstance(v, Ref)]
+            fed = [(k, v) for k, v in p.args.items() if type(v) is Ref or v is _LATER]
             if not fed:  # every value is known already
                 batch.append(Call(name=p.name, arguments=dict(p.args)))
                 continue
-            if any(v.position >= done for _, v in fed):
+            if any(pos > done if v is _LATER else v.position >= done for _, v in fed):
                 break  # needs an output not produced yet: next batch
+            tool = ctx.catalog.tool(p.name)
+            # the state's candidates hold for this call unless a call of its toolkit in this batch runs first
+            settled = all(ctx.catalog.tool(c.name).toolkit != tool.toolkit for c in batch)
             args = dict(p.args)
             for k, v in fed:
-                schema = ctx.catalog.tool(p.name).properties.get(k, _NO_SCHEMA)
-                is_array = schema.get("type") == "array"
-                check = schema.get("items", _NO_SCHEMA) if is_array else schema
-                output = ctx.turn_calls[v.position].output
-                if is_array:
-                    value: Any = [x for x in field_values(output, v.field) if _accepts(check, x)]
-                    ok = bool(value)
-                    value = value[:3]
-                else:  # the request said "the first ...": no other item will do
-                    value = _first_value(output, v.field)
-                    ok = value is not _NOTHING and _accepts(check, value)
-                if not ok:
-                    from ..errors import TranslationError
-
-                    raise TranslationError("nested_output_missing", f"{p.name}.{k} needs {v.field} of an earlier call")
-                args[k] = value
+                args[k] = self._resolve(ctx, p, tool, k, v, settled)
             batch.append(Call(name=p.name, arguments=args))
         return batch
+
+    def _resolve(self, ctx: TurnContext, p: "_Planned", tool: Tool, k: str, v: Any, settled: bool) -> Any:
+        """The value of argument ``k`` of the planned call ``p`` that waited for earlier calls
+        of the turn: an item of a feeding output (a list's first item that fits the parameter
+        and, for an exact one, the state; the request then names that item's place), or a
+        candidate of the state for a value left for later."""
+        schema = tool.properties.get(k, _NO_SCHEMA)
+        if v is _LATER:  # (only exact parameters wait, and only for the calls before them: all ran)
+            picked = _fit(schema, _safe_candidates(ctx, p.name, k), ctx.rng)
+            if picked is _SKIP:
+                raise TranslationError("precondition", f"{p.name}.{k}: no value can succeed now")
+            p.args[k] = p.stated[k] = picked
+            p.implicit = False  # the user states it
+            return picked
+        allowed = _strict_ids(ctx, p.name, k) if settled and k in exact_params(ctx.catalog, tool) else None
+        is_array = schema.get("type") == "array"
+        check = _checker(schema.get("items", _NO_SCHEMA) if is_array else schema)
+        output = ctx.turn_calls[v.position].output
+        if is_array:
+            items = [x for x in field_values(output, v.field) if check(x) and (allowed is None or x in allowed)]
+            if items:
+                return items[:3]
+        elif "[]" in v.field:  # the request names the item by its place ("the first ...")
+            for i, x in enumerate(field_values(output, v.field)):
+                if check(x) and (allowed is None or x in allowed):
+                    if i and k in p.refs:
+                        p.refs[k] = _nth(p.refs[k], i)
+                    return x
+        else:
+            value = _first_value(output, v.field)
+            if value is not _NOTHING and check(value) and (allowed is None or value in allowed):
+                return value
+        # the output gives nothing that can succeed: an explicit request states a value of the
+        # state instead (the user asks for two things), an implicit call cannot
+        missing = ctx.extra.get("missing")
+        if not p.implicit and not (missing and missing.get("function") == p.name and missing.get("parameter") == k):
+            value = self._fresh(ctx, tool, k, schema, ctx.rng)
+            if value is not _SKIP and (allowed is None or is_array or value in allowed):
+                p.refs.pop(k, None)
+                p.args[k] = p.stated[k] = value
+                return value
+        raise TranslationError("nested_output_missing", f"{p.name}.{k} needs {v.field} of an earlier call")
 
     # ------------------------------------------------------------------ assistant texts and follow-ups
     async def respond(self, ctx: TurnContext, kind: Literal["summary", "miss_func", "miss_param"]) -> str:
@@ -699,6 +762,34 @@ def _tool_params(tool: Tool) -> tuple[dict[str, Any], set[str]]:  # (_plan reads
             _TOOL_PARAMS.clear()
         hit = _TOOL_PARAMS[id(tool)] = (tool, tool.properties, set(tool.required))
     return hit[1:]
+
+
+_EXACT: dict[int, tuple[Tool, frozenset[str]]] = {}  # id(tool) -> (tool, its exact parameters); bounded
+
+
+def exact_params(catalog: Catalog, tool: Tool) -> frozenset[str]:
+    """The parameters of ``tool`` whose candidates its toolkit declares exact.
+
+    A toolkit class declares them in ``exact_candidates`` (method name -> parameter names):
+    for those, ``candidates(tool, param)`` lists every value a call can succeed with in the
+    current state, so the planner never uses another value (not even one from an earlier
+    output), and an empty list means that no call of the tool can succeed now. Made once
+    per tool object; empty for tools without a bound class or declaration.
+    """
+    hit = _EXACT.get(id(tool))
+    if hit is not None and hit[0] is tool:
+        return hit[1]
+    found: frozenset[str] = frozenset()
+    binding = catalog.bindings.get(tool.toolkit) if tool.binding else None
+    declared = getattr(getattr(binding, "cls", None), "exact_candidates", None)
+    if isinstance(declared, Mapping):
+        names = declared.get(tool.binding, ())
+        if isinstance(names, (tuple, list, set, frozenset)):
+            found = frozenset(n for n in names if isinstance(n, str) and n in tool.properties)
+    if len(_EXACT) >= 4096:
+        _EXACT.clear()
+    _EXACT[id(tool)] = (tool, found)
+    return found
 
 
 _COMPANION_KEYS: dict[str, tuple[str, ...]] = {}  # parameter name -> its companion keys (bounded)
@@ -763,12 +854,15 @@ def _flat(values_: list[Any]) -> list[Any]:
 
 
 def _strict_ids(ctx: TurnContext, tool: str, param: str, memo: "dict | None" = None) -> "set[Any] | None":
-    """The identifiers an executable tool accepts for ``param`` in the current state (its
-    toolkit's candidates), or ``None`` when that is unknown: not an identifier, a simulated
-    tool, or no candidates. An id outside the set is bound to fail (unknown, or in the wrong
-    status: a delivered order cannot be cancelled). ``memo`` keeps the answers while the
-    state stays the same (one turn's planning)."""
-    if not _is_id_name(param):
+    """The values an executable tool accepts for ``param`` in the current state (its
+    toolkit's candidates), or ``None`` when that is unknown: a simulated tool, a parameter
+    that is neither exact (see :func:`exact_params`) nor an identifier, or an identifier
+    with no candidates. A value outside the set is bound to fail (unknown, or in the wrong
+    status: a delivered order cannot be cancelled); an exact parameter's set may be empty
+    (no call can succeed now). ``memo`` keeps the answers while the state stays the same
+    (one turn's planning)."""
+    exact = param in exact_params(ctx.catalog, ctx.catalog.by_name[tool])
+    if not exact and not _is_id_name(param):
         return None
     if memo is not None:
         found = memo.get((tool, param), _NOTHING)
@@ -778,7 +872,12 @@ def _strict_ids(ctx: TurnContext, tool: str, param: str, memo: "dict | None" = N
         executable = ctx.env.is_executable(tool)
     except Exception:
         executable = False
-    found = (_flat_set(_safe_candidates(ctx, tool, param)) or None) if executable else None
+    if not executable:
+        found = None
+    elif exact:
+        found = _flat_set(_safe_candidates(ctx, tool, param))
+    else:
+        found = _flat_set(_safe_candidates(ctx, tool, param)) or None
     if memo is not None:
         memo[(tool, param)] = found
     return found
@@ -806,6 +905,32 @@ def _flat_set(values_: list[Any]) -> set[Any]:
 
 
 _SKIP = _Skip()
+
+
+class _Later:
+    """The value of an exact parameter that no candidate fits while planning; an earlier call
+    of the same turn may make one, so :meth:`OfflineBackend.forth` picks it once those ran."""
+
+    def __repr__(self) -> str:
+        return "_LATER"
+
+
+_LATER = _Later()
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def _nth(phrase: str, index: int) -> str:
+    """A list reference (``the first X in that list``, ``the top X ...``) moved to item
+    ``index`` (0-based): ``the third X in that list``."""
+    if index < len(_ORDINALS):
+        word = _ORDINALS[index]
+    else:
+        n = index + 1
+        word = f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    for head in ("the first ", "the top "):
+        if phrase.startswith(head):
+            return f"the {word} {phrase[len(head):]}"
+    return phrase
 
 
 def _echo_misfits(source: "_Planned", out_field: str, schema: dict) -> bool:
