@@ -18,6 +18,7 @@ toolkit not involved) raises :class:`~magnet_graph.errors.ExecutionError`.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import random
 import weakref
 from collections import abc as _abc
@@ -33,7 +34,7 @@ from .errors import ExecutionError, catalog_error
 from .seeding import derive_seed
 from .schema_fit import fits_checker
 from .simulate import SimMemory, simulate_output
-from .toolkit import Toolkit
+from .toolkit import Toolkit, World, draw_world
 from .types import Binding, Catalog
 
 __all__ = [
@@ -321,6 +322,26 @@ def _keeps_generated(binding: Binding) -> bool:
     return _fresh_state_class(cls) and binding.state_factory == cls.generate_state  # type: ignore[attr-defined]
 
 
+def _takes_world(factory: Callable[..., Any]) -> bool:
+    """Whether the state factory ``factory`` has a parameter named ``world`` (positional or
+    keyword) and so is called ``factory(rng, world=...)``; decided once per function (the
+    ``generate_state`` of a class), not per call."""
+    func = getattr(factory, "__func__", factory)  # a bound classmethod: its class's function
+    try:
+        return _has_world_param(func)
+    except TypeError:  # an unhashable callable: not cached
+        return _has_world_param.__wrapped__(func)
+
+
+@lru_cache(maxsize=1024)
+def _has_world_param(func: Callable[..., Any]) -> bool:
+    try:
+        param = inspect.signature(func).parameters.get("world")
+    except (TypeError, ValueError):  # no signature (some builtins): called with rng alone
+        return False
+    return param is not None and param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY)
+
+
 @lru_cache(maxsize=None)
 def _fresh_state_class(cls: type) -> bool:
     return (
@@ -337,7 +358,8 @@ class Environment:
     ``toolkits`` that has a binding in ``catalog.bindings``, the initial state is
     ``initial_state[toolkit]`` if given, else the binding's ``state_factory`` called with
     ``random.Random(derive_seed(state_seed, "state", toolkit))`` (``state_seed`` defaults
-    to ``seed``), else its ``default_state`` (or ``{}``). ``self.initial_state`` keeps a
+    to ``seed``), and with ``world=`` :attr:`world` when it has a parameter named ``world``,
+    else its ``default_state`` (or ``{}``). ``self.initial_state`` keeps a
     copy of what was loaded. ``state_cache`` (toolkit -> serialized state) lets several
     environments with the same ``state_seed`` generate each toolkit's state once: the
     attempts of one record slot start from the same states. ``initial_texts`` (toolkit ->
@@ -384,6 +406,7 @@ class Environment:
         # candidates() per toolkit (_SIMULATED: simulated tools) since a call of that toolkit ran
         self._cands: dict[str, dict[tuple[str, str], list[Any]]] = {}
         self._state_seed = self.seed if state_seed is None else int(state_seed)
+        self._world: World | None = None  # drawn on first need (see the world property)
         given = initial_state or {}
         bindings = catalog.bindings
         for name in self.toolkits:
@@ -431,6 +454,7 @@ class Environment:
         no calls made (what ``Environment(..., initial_state=self.initial_state)`` gives)."""
         env = Environment.__new__(Environment)
         env.catalog, env.toolkits, env.seed, env._state_seed = self.catalog, self.toolkits, self.seed, self._state_seed
+        env._world = self._world
         env._blobs, env._initial = self._blobs, None  # the bytes are never changed: shared
         env._calls, env._simulated, env._memory, env._cands = {}, [], SimMemory(), {}
         env._instances = {
@@ -438,13 +462,26 @@ class Environment:
         }
         return env
 
+    @property
+    def world(self) -> World:
+        """The conversation's :class:`~magnet_graph.toolkit.World` (today, the user ...), given
+        to every state factory that takes one: ``draw_world`` on
+        ``random.Random(derive_seed(state_seed, "world"))``, so the same for every environment
+        with this ``state_seed`` (every attempt at one record slot)."""
+        if self._world is None:
+            self._world = draw_world(random.Random(derive_seed(self._state_seed, "world")))
+        return self._world
+
     def _load_state(self, name: str, binding: Binding, given: Mapping[str, Any]) -> Mapping[str, Any]:
-        """The initial state of toolkit ``name``: given, else seeded factory, else default."""
+        """The initial state of toolkit ``name``: given, else seeded factory (given the
+        :attr:`world` when it takes one), else default."""
         if name in given:
             state = given[name]
         elif binding.state_factory is not None:
+            factory = binding.state_factory
             try:
-                state = binding.state_factory(random.Random(derive_seed(self._state_seed, "state", name)))
+                rng = random.Random(derive_seed(self._state_seed, "state", name))
+                state = factory(rng, world=self.world) if _takes_world(factory) else factory(rng)
             except Exception as exc:  # user code
                 problem = f"{type(exc).__name__}: {exc}"
                 raise ExecutionError(f"toolkit {name!r}: its state_factory failed: {problem}") from exc

@@ -14,7 +14,10 @@ Conventions for subclasses:
   (unknown id, insufficient funds, file exists ...). Outputs are JSON data only and
   deterministic given the state and the arguments.
 * ``generate_state(rng)`` returns a realistic, seeded initial state; ``default_state()`` a
-  fixed small one.
+  fixed small one. A ``generate_state`` that has a parameter named ``world``
+  (``generate_state(cls, rng, world=None)``) is also given the conversation's
+  :class:`World`: today's date, the current time and the user (name, e-mail, phone, home
+  address), the same for every toolkit of a conversation, so that they agree.
 * ``hints`` maps a tool name to a few request templates, e.g.
   ``"get_distance": ("How far is it from {origin} to {destination}?",)``; placeholders are
   parameter names.
@@ -27,12 +30,14 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any, ClassVar, Mapping, Sequence
 
 import orjson
 
-__all__ = ["Toolkit", "copy_state", "norm_name"]
+__all__ = ["Toolkit", "World", "copy_state", "draw_world", "norm_name"]
 
 
 def copy_state(data: Any) -> Any:
@@ -47,6 +52,129 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 def norm_name(name: str) -> str:
     """``bookingId`` / ``Booking-ID`` / ``booking_id`` -> ``booking_id``."""
     return re.sub(r"[^a-z0-9]+", "_", _CAMEL.sub("_", name).lower()).strip("_")
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """The shared facts of one conversation: when it happens and who the user is.
+
+    Every toolkit of a conversation whose ``generate_state`` takes a ``world`` parameter gets
+    the same ``World``, so the calendar, the bank and the shop agree on today's date and on
+    the user's name, e-mail, phone and home. The execution environment draws it from the
+    conversation's state seed (:func:`draw_world`); all attempts at one record share it.
+
+    Frozen (and hashable): one value is handed to every toolkit, none can change what the
+    others see, and it needs no copy. Plain strings only, so a toolkit may store any field
+    in its state as it is.
+
+    * ``today``: the date, ``YYYY-MM-DD``; ``now``: the current local time on that day,
+      ``YYYY-MM-DDTHH:MM`` (it starts with ``today``);
+    * ``first_name``, ``last_name`` (``name`` joins them), ``email``, ``phone``;
+    * the home: ``street`` (number, street, maybe an apartment), ``city``, ``region`` (a
+      state code), ``postcode``, ``country``; ``address`` is the one-line postal address.
+
+    >>> w = draw_world(random.Random(3))
+    >>> w.now.startswith(w.today + "T") and w.address.startswith(w.street + ", " + w.city)
+    True
+    """
+
+    today: str
+    now: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    street: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+
+    def __post_init__(self) -> None:
+        date.fromisoformat(self.today)  # ValueError for a malformed date
+        if len(self.now) != 16 or self.now[:11] != self.today + "T":
+            raise ValueError(f"World.now must be 'YYYY-MM-DDTHH:MM' on {self.today}, got {self.now!r}")
+
+    @property
+    def name(self) -> str:
+        """The user's full name, ``"Priya Shah"``."""
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def address(self) -> str:
+        """The home's postal address on one line, ``"1420 Valencia Street, San Francisco, CA 94110"``."""
+        return f"{self.street}, {self.city}, {self.region} {self.postcode}"
+
+
+# Pools of draw_world. The homes are cities every built-in toolkit knows (Maps has streets
+# and weather for them, Travel flies from their airports); they are in the United States
+# because the built-in bank and shop work in dollars and ship to US addresses.
+_FIRST_NAMES = (
+    "Alex", "Priya", "Jordan", "Mei", "Carlos", "Fatima", "Liam", "Sofia", "Noah", "Aisha", "Ethan", "Yuki",
+    "Mateo", "Olivia", "Hiroshi", "Amara", "Lucas", "Chloe", "Omar", "Hannah", "Diego", "Zara", "Ben", "Leila",
+    "Ravi", "Grace", "Kofi", "Elena", "Sam", "Ingrid", "Tomas", "Nadia", "Marcus", "Ana", "Wei", "Julia",
+    "Kwame", "Sara", "Daniel", "Ines", "Maya", "Felix", "Clara", "Jonas", "Zoe",
+)
+_LAST_NAMES = (
+    "Morgan", "Patel", "Chen", "Garcia", "Okafor", "Kim", "Nguyen", "Silva", "Mueller", "Rossi", "Johnson",
+    "Haddad", "Tanaka", "Kowalski", "Schmidt", "Dubois", "Lee", "Martinez", "Brown", "Ibrahim", "Singh",
+    "Andersen", "Novak", "Costa", "Walsh", "Fischer", "Sato", "Romero", "Cohen", "Murphy", "Ahmed", "Lopez",
+    "Park", "Wright", "Baker", "Reyes", "Sharma", "Moreau", "Hughes", "Adeyemi", "Larsen", "Mensah",
+    "Brennan", "Lindqvist",
+)
+_EMAIL_DOMAINS = ("gmail.com", "outlook.com", "fastmail.com", "icloud.com", "proton.me", "yahoo.com")
+# (city, state, area codes, ((street, postcode), ...))
+_HOMES = (
+    ("San Francisco", "CA", ("415", "628"), (("Valencia Street", "94110"), ("Fillmore Street", "94115"),
+                                             ("Irving Street", "94122"), ("Guerrero Street", "94110"))),
+    ("New York", "NY", ("212", "646"), (("Orchard Street", "10002"), ("West 86th Street", "10024"),
+                                        ("Lexington Avenue", "10128"), ("Bleecker Street", "10012"))),
+    ("Los Angeles", "CA", ("310", "323"), (("Sunset Boulevard", "90026"), ("Wilshire Boulevard", "90010"),
+                                           ("Abbot Kinney Boulevard", "90291"))),
+    ("Chicago", "IL", ("312", "773"), (("N Milwaukee Avenue", "60647"), ("W Armitage Avenue", "60614"),
+                                       ("S Halsted Street", "60608"))),
+    ("Seattle", "WA", ("206",), (("Pine Street", "98101"), ("NE 45th Street", "98105"),
+                                 ("California Avenue SW", "98116"))),
+    ("Boston", "MA", ("617",), (("Beacon Street", "02108"), ("Tremont Street", "02116"),
+                                ("Commonwealth Avenue", "02215"))),
+    ("Miami", "FL", ("305", "786"), (("Brickell Key Drive", "33131"), ("Collins Avenue", "33139"),
+                                     ("SW 8th Street", "33135"))),
+    ("Denver", "CO", ("303", "720"), (("E Colfax Avenue", "80206"), ("Tennyson Street", "80212"),
+                                      ("S Pearl Street", "80210"))),
+    ("Austin", "TX", ("512", "737"), (("E 6th Street", "78702"), ("S Congress Avenue", "78704"),
+                                      ("Guadalupe Street", "78705"))),
+    ("Portland", "OR", ("503", "971"), (("SE Hawthorne Boulevard", "97214"), ("NW 23rd Avenue", "97210"),
+                                        ("N Mississippi Avenue", "97227"))),
+    ("San Diego", "CA", ("619", "858"), (("University Avenue", "92104"), ("Garnet Avenue", "92109"),
+                                         ("India Street", "92101"))),
+    ("San Jose", "CA", ("408", "669"), (("The Alameda", "95126"), ("Lincoln Avenue", "95125"),
+                                        ("Santa Clara Street", "95113"))),
+    ("Oakland", "CA", ("510", "341"), (("Telegraph Avenue", "94612"), ("Grand Avenue", "94610"),
+                                       ("College Avenue", "94618"))),
+    ("Washington", "DC", ("202",), (("Connecticut Avenue NW", "20008"), ("14th Street NW", "20009"),
+                                    ("Massachusetts Avenue NE", "20002"))),
+)
+_DAY0 = date(2024, 1, 1).toordinal()  # worlds fall on one of the 850 days from here (to 2026-04-29)
+_UNITS = "ABCD"
+
+
+def draw_world(rng: random.Random) -> World:
+    """A :class:`World` drawn from ``rng``: a day in 2024-2026, a time between 08:00 and
+    19:59, a user with a name, e-mail, phone and a home in one of 14 US cities."""
+    below = rng.randrange
+    day = date.fromordinal(_DAY0 + below(850)).isoformat()
+    minute = 8 * 60 + below(12 * 60)
+    first, last = _FIRST_NAMES[below(len(_FIRST_NAMES))], _LAST_NAMES[below(len(_LAST_NAMES))]
+    email = f"{first.lower()}.{last.lower()}@{_EMAIL_DOMAINS[below(len(_EMAIL_DOMAINS))]}"
+    city, region, areas, streets = _HOMES[below(len(_HOMES))]
+    street, postcode = streets[below(len(streets))]
+    line = f"{10 + below(2390)} {street}"
+    if below(10) < 3:
+        line += f", Apt {1 + below(20)}{_UNITS[below(4)]}"
+    phone = f"+1-{areas[below(len(areas))]}-555-01{below(100):02d}"  # 555-0100..0199: fictional numbers
+    return World(today=day, now=f"{day}T{minute // 60:02d}:{minute % 60:02d}", first_name=first, last_name=last,
+                 email=email, phone=phone, street=line, city=city, region=region, postcode=postcode,
+                 country="United States")
 
 
 class Toolkit:
@@ -96,8 +224,14 @@ class Toolkit:
         return {}
 
     @classmethod
-    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """A realistic initial state drawn from ``rng`` (default: the fixed one)."""
+    def generate_state(cls, rng: random.Random, world: World | None = None) -> dict[str, Any]:
+        """A realistic initial state drawn from ``rng`` (default: the fixed one).
+
+        ``world`` is the conversation's :class:`World` when the environment makes the state;
+        a subclass that declares the parameter uses its date and user instead of drawing its
+        own (and draws one, ``draw_world(rng)``, when called without it). A subclass whose
+        ``generate_state`` takes only ``rng`` keeps working: it is called without a world.
+        """
         return cls.default_state()
 
     def state(self) -> dict[str, Any]:

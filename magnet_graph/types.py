@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Literal, Mapping
@@ -77,12 +76,13 @@ class Binding:
 
     ``cls`` is instantiated once per conversation with the initial state; its methods named
     by each tool's ``binding`` are called with keyword arguments.  ``state_factory`` makes a
-    seeded, realistic initial state (``None``: use ``default_state``).
+    seeded, realistic initial state from a ``random.Random``, and from the conversation's
+    ``World`` when it has a ``world`` parameter (``None``: use ``default_state``).
     """
 
     toolkit: str
     cls: type
-    state_factory: Callable[[random.Random], dict] | None = None
+    state_factory: Callable[..., dict] | None = None
     default_state: Mapping[str, Any] | None = None
     source: str = ""
 

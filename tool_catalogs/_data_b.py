@@ -111,11 +111,6 @@ def day_ordinal(day: str) -> int:
     return date.fromisoformat(day).toordinal()
 
 
-def random_day(rng, *, start: str = "2025-03-03", span: int = 420) -> str:
-    """A day drawn from ``rng`` in ``[start, start + span)``."""
-    return add_days(start, rng.randrange(span))
-
-
 # -- people ----------------------------------------------------------------------------------
 
 FIRST_NAMES = (

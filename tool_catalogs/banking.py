@@ -11,10 +11,10 @@ import math
 import random
 from typing import Any, Literal, TypedDict
 
-from magnet_graph.toolkit import Toolkit
+from magnet_graph.toolkit import Toolkit, World, draw_world
 
 from ._data_b import (
-    ACCOUNT_KINDS, INCOME, PAYEES, SPENDING, USD_RATES, Currency, day_ordinal, fmt, person, random_day,
+    ACCOUNT_KINDS, INCOME, PAYEES, SPENDING, USD_RATES, Currency, day_ordinal, fmt,
 )
 from ._util import drawer, iso_day, round2, round_to, sample
 
@@ -224,11 +224,15 @@ class Banking(Toolkit):
         return state
 
     @classmethod
-    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """2-4 accounts with varied balances and currencies, a few weeks of history, 1-3 bills."""
+    def generate_state(cls, rng: random.Random, world: World | None = None) -> dict[str, Any]:
+        """The world's user's bank on the world's today: 2-4 accounts with varied balances and
+        currencies, a few weeks of history, 1-3 bills (the world is drawn from ``rng`` when
+        none is given)."""
+        if world is None:
+            world = draw_world(rng)
         below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
         random_ = rng.random  # lo + (hi - lo) * random_() is rng.uniform(lo, hi)
-        today = random_day(rng)
+        today = world.today
         day0 = day_ordinal(today)  # add_days(today, n) is iso_day(day0 + n)
         accounts: dict[str, dict[str, Any]] = {}
         kinds = list(ACCOUNT_KINDS[1:])
@@ -266,7 +270,7 @@ class Banking(Toolkit):
                           "transaction_id": ""}
         rates = {c: (r if c == "USD" else round_to(r * (0.97 + (1.03 - 0.97) * random_()), 4))
                  for c, r in USD_RATES.items()}
-        state = {"holder": person(rng), "today": today, "accounts": accounts, "transactions": {}, "bills": bills,
+        state = {"holder": world.name, "today": today, "accounts": accounts, "transactions": {}, "bills": bills,
                  "rates": rates, "next_transaction": 1}
         _add_history(state, history)
         return state

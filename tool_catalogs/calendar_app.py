@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from magnet_graph.toolkit import Toolkit
+from magnet_graph.toolkit import Toolkit, World, draw_world
 
 from . import _data_a as D
 from ._util import drawer, iso_day, sample
@@ -134,7 +134,8 @@ def _minutes(text: str) -> int | None:
     return int(m.group(1)) * 60 + int(m.group(2)) if m else None
 
 
-_DAY0 = Date(2024, 1, 1).toordinal()
+# the cities a trip can go to from a home city (a flight never goes to the home itself)
+_AWAY = {home: tuple(c for c in D.CITIES if c[0] != home) for home in (c[0] for c in D.CITIES)}
 _GUEST_COUNTS = (0, 0, 1, 1, 2, 3)
 _REMINDERS: tuple[tuple[int, ...], ...] = ((), (10,), (15,), (30, 10), (60,))
 _QUARTER_HOURS = tuple(f"{q // 4:02d}:{q % 4 * 15:02d}" for q in range(96))  # "HH:MM" of each quarter hour
@@ -250,20 +251,24 @@ class Calendar(Toolkit):
                 "events": {e["event_id"]: e for e in events}, "next_event": 5}
 
     @classmethod
-    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """8-14 realistic events from three days ago to two weeks ahead, without overlaps."""
+    def generate_state(cls, rng: random.Random, world: World | None = None) -> dict[str, Any]:
+        """8-14 realistic events from three days ago to two weeks ahead of the world's
+        today, without overlaps, in the calendar of the world's user (drawn from ``rng``
+        when no world is given)."""
+        if world is None:
+            world = draw_world(rng)
         below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
         first_names, last_names, domains = D.FIRST_NAMES, D.LAST_NAMES, D.EMAIL_DOMAINS
-        first, last = first_names[below(len(first_names))], last_names[below(len(last_names))]
-        domain = domains[below(len(domains))]
-        today = _DAY0 + below(730)  # an ordinal
+        today = Date.fromisoformat(world.today).toordinal()
         colleagues = [f"{f.lower()}.{l.lower()}@{domains[below(len(domains))]}"
                       for f, l in zip(sample(rng, first_names, 6), sample(rng, last_names, 6))]
+        colleagues = [c for c in colleagues if c != world.email]  # never the user's own address
         events: dict[str, dict[str, Any]] = {}
         busy: dict[int, list[tuple[int, int]]] = {}  # day ordinal -> (start, end) minutes
         target = 8 + below(7)
         attempts = 0
-        templates, projects, cities = D.EVENT_TEMPLATES, D.PROJECTS, D.CITIES
+        templates, projects = D.EVENT_TEMPLATES, D.PROJECTS
+        cities = _AWAY.get(world.city, D.CITIES)
         while len(events) < target and attempts < 200:
             attempts += 1
             template, minutes, kind, (first_hour, last_hour) = templates[below(len(templates))]
@@ -297,7 +302,7 @@ class Calendar(Toolkit):
         for i, e in enumerate(ordered, start=1):
             e["event_id"] = f"EVT-{i:04d}"
             renamed[e["event_id"]] = e
-        return {"owner_email": f"{first.lower()}.{last.lower()}@{domain}", "today": iso_day(today),
+        return {"owner_email": world.email, "today": world.today,
                 "events": renamed, "next_event": len(renamed) + 1}
 
     # -- helpers ---------------------------------------------------------------------------

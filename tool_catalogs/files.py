@@ -8,6 +8,7 @@ name files relative to the current directory when they are inside it, else absol
 """
 
 import random
+from datetime import date
 from fnmatch import fnmatchcase
 from itertools import chain
 from typing import Annotated, Any, Literal
@@ -15,10 +16,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from magnet_graph.toolkit import Toolkit
+from magnet_graph.toolkit import Toolkit, World, draw_world
 
 from . import _data_a as D
-from ._util import drawer, sample
+from ._util import drawer, iso_day, sample
 
 __all__ = ["FileSystem"]
 
@@ -147,6 +148,9 @@ def _under(path: str, folder: str) -> bool:
 
 # generate_state: the other first names for each owner's first name, ports, spare folders
 _OTHER_FIRST_NAMES = {first: [n for n in D.FIRST_NAMES if n != first] for first in D.FIRST_NAMES}
+# the cities a trip can go to from a home city
+_AWAY = {home: tuple(c[0] for c in D.CITIES if c[0] != home) for home in (c[0] for c in D.CITIES)}
+_ALL_CITIES = tuple(c[0] for c in D.CITIES)
 _PORTS = (3000, 5000, 8000, 8080, 8443)
 _SPARE_DIRS = ("tmp", "old", "scratch")
 
@@ -251,24 +255,27 @@ class FileSystem(Toolkit):
         return {"home": home, "cwd": home, "dirs": sorted(dirs), "files": files}
 
     @classmethod
-    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """A realistic home folder: 10-16 files (notes, budgets, invoices, code, logs...) with seeded contents."""
+    def generate_state(cls, rng: random.Random, world: World | None = None) -> dict[str, Any]:
+        """The home folder of the world's user: 10-16 files (notes, budgets, invoices, code,
+        logs...) with seeded contents written in the two months before the world's today
+        (the world is drawn from ``rng`` when none is given)."""
+        if world is None:
+            world = draw_world(rng)
         below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
-        first, last = D.FIRST_NAMES[below(len(D.FIRST_NAMES))], D.LAST_NAMES[below(len(D.LAST_NAMES))]
+        first, last = world.first_name, world.last_name
         user = first.lower()
         home = f"/home/{user}"
-        colleagues = sample(rng, _OTHER_FIRST_NAMES[first], 3)
+        colleagues = sample(rng, _OTHER_FIRST_NAMES.get(first, D.FIRST_NAMES), 3)
         project = D.PROJECTS[below(len(D.PROJECTS))]
-        city = D.CITIES[below(len(D.CITIES))][0]
-        year = 2023 + below(3)
-        month, day = 1 + below(12), 1 + below(26)
+        away = _AWAY.get(world.city, _ALL_CITIES)  # a trip goes elsewhere
+        city = away[below(len(away))]
+        day = date.fromisoformat(world.today).toordinal() - 1 - below(60)
         values = {
-            "owner_first": first, "owner_last": last,
-            "email": f"{user}.{last.lower()}@{D.EMAIL_DOMAINS[below(len(D.EMAIL_DOMAINS))]}",
+            "owner_first": first, "owner_last": last, "email": world.email,
             "first": colleagues[0], "first2": colleagues[1], "first3": colleagues[2],
             "project": project, "project_slug": project.lower(),
             "city": city, "city_slug": city.lower().replace(" ", "_"),
-            "date": f"{year}-{month:02d}-{day:02d}", "date2": f"{year}-{month:02d}-{day + 2:02d}", "year": year,
+            "date": iso_day(day), "date2": iso_day(day + 2), "year": date.fromordinal(day).year,
             "amount": f"{20 + below(880)}.{below(100):02d}",
             "amount2": f"{20 + below(880)}.{below(100):02d}",
             "amount3": f"{1200 + below(2200)}.00",

@@ -22,10 +22,10 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from magnet_graph.seeding import derive_seed
-from magnet_graph.toolkit import Toolkit
+from magnet_graph.toolkit import Toolkit, World, draw_world
 
 from . import _data_a as D
-from ._util import drawer, iso_day, round_to, sample
+from ._util import drawer, round_to, sample
 
 __all__ = ["Maps"]
 
@@ -67,7 +67,6 @@ _CAT_BY_CODE = {v[0]: k for k, v in D.PLACE_CATEGORIES.items()}
 _PLACE_ID = re.compile(r"^PLC-([A-Z]{3})-([A-Z]{3})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PLACES_PER_CATEGORY = 6
-_DAY0 = Date(2024, 1, 1).toordinal()
 
 # unit -> (dimension, factor to the dimension's base unit); temperatures are special-cased
 _UNITS: dict[str, tuple[str, float]] = {
@@ -369,21 +368,25 @@ class Maps(Toolkit):
         }
 
     @classmethod
-    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """A random home city and date, home/work addresses there, and a seed for places and weather."""
+    def generate_state(cls, rng: random.Random, world: World | None = None) -> dict[str, Any]:
+        """The world's home city, home address and today, a work address in that city, and a seed
+        for places and weather (the world is drawn from ``rng`` when none is given; a home city
+        the maps do not know is replaced by one drawn from ``rng``)."""
+        if world is None:
+            world = draw_world(rng)
         below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
-        city = _CITIES[below(len(_CITIES))]
-        day = _DAY0 + below(730)
-        saved = {}
+        city = _CITY_BY_KEY.get(world.city.lower()) or _CITIES[below(len(_CITIES))]
         streets = city.streets
-        for label in ("home", "work"):
-            address = f"{10 + below(2390)} {streets[below(len(streets))]}, {city.name}"
-            saved[label] = {"label": label, "place_id": "", "name": label.capitalize(), "address": address}
+        home = f"{world.street}, {city.name}" if city.name == world.city else \
+            f"{10 + below(2390)} {streets[below(len(streets))]}, {city.name}"
+        work = f"{10 + below(2390)} {streets[below(len(streets))]}, {city.name}"
+        saved = {"home": {"label": "home", "place_id": "", "name": "Home", "address": home},
+                 "work": {"label": "work", "place_id": "", "name": "Work", "address": work}}
         seed = below(1 << 31)
         if rng.random() < 0.5:
             gym = next(_iter_places(city.code, "gym", seed))  # _places(city.code, "gym", seed)[0]
             saved["gym"] = {"label": "gym", "place_id": gym["place_id"], "name": gym["name"], "address": gym["address"]}
-        return {"home_city": city.name, "today": iso_day(day), "seed": seed, "saved_places": saved}
+        return {"home_city": city.name, "today": world.today, "seed": seed, "saved_places": saved}
 
     # -- resolution ----------------------------------------------------------------------
     def _resolve(self, place: str, *, labels: bool = True) -> tuple[str, _City, float, float] | None:

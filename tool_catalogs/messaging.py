@@ -9,7 +9,7 @@ that advances one minute per message sent, never from the wall clock.
 
 import random
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from operator import itemgetter
 from typing import Annotated, Any, Callable
@@ -17,7 +17,7 @@ from typing import Annotated, Any, Callable
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from magnet_graph.toolkit import Toolkit
+from magnet_graph.toolkit import Toolkit, World, draw_world
 
 from . import _data_a as D
 from ._util import drawer, iso_day, stamp
@@ -133,7 +133,6 @@ def _error(message: str) -> Any:
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _QUARTERS = ("00", "15", "30", "45")
 _CONTACT_ID = itemgetter("contact_id")
-_START_2024 = datetime(2024, 1, 1).toordinal() * 1440 + 8 * 60  # 2024-01-01T08:00 as _util.stamp reads it
 
 
 @lru_cache(maxsize=4096)
@@ -245,16 +244,18 @@ class Messaging(Toolkit):
         }
 
     @classmethod
-    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """A random owner, 6-12 contacts and 5-10 received messages with realistic contents."""
+    def generate_state(cls, rng: random.Random, world: World | None = None) -> dict[str, Any]:
+        """The world's user as the owner, the world's time as now, 6-12 contacts and 5-10
+        messages received in the four days before, with realistic contents (the world is
+        drawn from ``rng`` when none is given)."""
+        if world is None:
+            world = draw_world(rng)
         below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
         first_names, last_names, domains, areas = D.FIRST_NAMES, D.LAST_NAMES, D.EMAIL_DOMAINS, D.AREA_CODES
-        first, last = first_names[below(len(first_names))], last_names[below(len(last_names))]
-        domain = domains[below(len(domains))]
-        owner = {"name": f"{first} {last}", "email": f"{_slug(first)}.{_slug(last)}@{domain}",
-                 "phone": f"+1-{areas[below(len(areas))]}-555-01{below(100):02d}"}
-        days = below(730)
-        start = _START_2024 + days * 1440 + below(600)  # a time as _util.stamp reads it
+        first = world.first_name
+        owner = {"name": world.name, "email": world.email, "phone": world.phone}
+        now = world.now  # YYYY-MM-DDTHH:MM: as a minute count that _util.stamp reads
+        start = date.fromisoformat(world.today).toordinal() * 1440 + int(now[11:13]) * 60 + int(now[14:16])
         contacts: dict[str, dict[str, Any]] = {}
         used = {owner["name"]}
         for i in range(1, 6 + below(7) + 1):
@@ -284,7 +285,7 @@ class Messaging(Toolkit):
                 subject, body = D.EMAIL_TEMPLATES[below(len(D.EMAIL_TEMPLATES))]
                 messages[mid] = _msg(mid, "email", "inbox", c["contact_id"], c["name"], c["email"], c["phone"], owner["email"],
                                      subject.format(**values), body.format(**values), sent_at, random_() < 0.5)
-        return {"owner": owner, "now": stamp(start), "contacts": contacts, "messages": messages,
+        return {"owner": owner, "now": now, "contacts": contacts, "messages": messages,
                 "next_contact": len(contacts) + 1, "next_message": count + 1}
 
     # -- helpers ----------------------------------------------------------------------------

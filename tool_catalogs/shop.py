@@ -10,10 +10,10 @@ import random
 import re
 from typing import Any, Literal, NotRequired, TypedDict
 
-from magnet_graph.toolkit import Toolkit
+from magnet_graph.toolkit import Toolkit, World, draw_world
 
 from ._data_b import (
-    CARD_BRANDS, CARRIERS, COUPONS, HUBS, PRODUCTS, add_days, address, day_ordinal, person, random_day, unit,
+    CARD_BRANDS, CARRIERS, COUPONS, HUBS, PRODUCTS, add_days, address, day_ordinal, unit,
 )
 from ._util import drawer, iso_day, round2, round_to, sample
 
@@ -239,11 +239,15 @@ class Shop(Toolkit):
         return state
 
     @classmethod
-    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """12-18 products with varied prices and stock, 1-3 saved cards, coupons and past orders."""
+    def generate_state(cls, rng: random.Random, world: World | None = None) -> dict[str, Any]:
+        """The world's user as the customer (the home address first, sometimes a second one),
+        12-18 products with varied prices and stock, 1-3 saved cards, coupons and orders placed
+        before the world's today (the world is drawn from ``rng`` when none is given)."""
+        if world is None:
+            world = draw_world(rng)
         below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
         random_ = rng.random  # lo + (hi - lo) * random_() is rng.uniform(lo, hi)
-        today = random_day(rng)
+        today = world.today
         day0 = day_ordinal(today)  # add_days(today, n) is iso_day(day0 + n)
         products: dict[str, dict[str, Any]] = {}
         for row in sorted(sample(rng, _PRODUCT_ROWS, 12 + below(7))):
@@ -265,8 +269,12 @@ class Shop(Toolkit):
             shifts = _FIRST_COUPON_DAYS if k == 0 else _COUPON_DAYS  # the first one always works
             coupons[code] = {"code": code, "percent": pct, "min_subtotal": minimum,
                              "expires": iso_day(day0 + shifts[below(len(shifts))])}
-        addresses = sorted({address(rng) for _ in range(1 + below(2))})
-        state = {"today": today, "customer": {"name": person(rng), "addresses": addresses}, "saved_cards": cards,
+        addresses = [world.address]
+        if below(2):  # a second place to ship to (an office, family)
+            other = address(rng)
+            if other != addresses[0]:
+                addresses.append(other)
+        state = {"today": today, "customer": {"name": world.name, "addresses": addresses}, "saved_cards": cards,
                  "products": products,
                  "cart": {"cart_id": f"CART-{1000 + below(9000)}", "items": {}, "coupon": ""},
                  "coupons": coupons, "orders": {}, "returns": {}, "next_order": 1 + below(399), "next_return": 1}
@@ -276,8 +284,12 @@ class Shop(Toolkit):
         others = [("delivered", 45 + below(46)), ("shipped", 1 + below(3))]
         history = [("delivered", 5 + below(16)), ("delivered", 21 + below(6)), ("processing", below(2))]
         history += sample(rng, others, below(3))
+        unused = pids  # orders hold different products (so a product names one order to return it from)
         for status, age in sorted(history, key=lambda h: -h[1]):
-            items = [(pid, _QUANTITIES[below(3)]) for pid in sample(rng, pids, 1 + below(3))]
+            pool = unused or pids
+            picked = sample(rng, pool, min(1 + below(3), len(pool)))
+            unused = [p for p in unused if p not in picked]
+            items = [(pid, _QUANTITIES[below(3)]) for pid in picked]
             _past_order(state, items, placed=iso_day(day0 - age), status=status, card=card_ids[below(len(card_ids))])
         in_stock = [p for p, v in products.items() if v["stock"] >= 2]
         for pid in sample(rng, in_stock, min(len(in_stock), _CART_SIZES[below(3)])):  # left in the cart last time

@@ -13,11 +13,11 @@ from typing import Annotated, Any, Literal, NamedTuple, TypedDict
 
 from pydantic import Field
 
-from magnet_graph.toolkit import Toolkit
+from magnet_graph.toolkit import Toolkit, World, draw_world
 
 from ._data_b import (
     AIRLINES, AMENITIES, CARD_BRANDS, CITIES, CITY_ALIASES, HOTEL_ADJ, HOTEL_NOUN, HOTEL_PATTERNS,
-    TRAVEL_AGENCIES, add_days, convert, day_error, day_ordinal, fmt, money, parse_day, person, random_day, unit,
+    TRAVEL_AGENCIES, add_days, convert, day_error, day_ordinal, fmt, money, parse_day, person, unit,
 )
 from ._util import adopt, drawer, iso_day, round_to
 
@@ -397,15 +397,20 @@ class Travel(Toolkit):
         return tk.data
 
     @classmethod
-    def generate_state(cls, rng: random.Random) -> dict[str, Any]:
-        """A traveller profile: home city, 1-3 travellers and cards, 2-3 upcoming bookings (the first two
-        flights, the first in economy when no card can pay the class drawn; each paid with the card
-        with the most credit left), and a card with room for one more trip."""
+    def generate_state(cls, rng: random.Random, world: World | None = None) -> dict[str, Any]:
+        """The world's user as the traveller (home city, today), with 0-2 companions and 1-3 cards
+        in the user's name, 2-3 upcoming bookings (the first two flights, the first in economy when
+        no card can pay the class drawn; each paid with the card with the most credit left), and a
+        card with room for one more trip (the world is drawn from ``rng`` when none is given)."""
+        if world is None:
+            world = draw_world(rng)
         below = drawer(rng)  # seq[below(len(seq))] is rng.choice(seq), a + below(b - a) rng.randrange(a, b)
         random_ = rng.random
-        today = random_day(rng)
-        home = _CITY_NAMES[below(len(_CITY_NAMES))]
-        travelers = sorted({person(rng) for _ in range(1 + below(3))})
+        today = world.today
+        home = world.city if world.city in CITIES else _CITY_NAMES[below(len(_CITY_NAMES))]  # a city it flies from
+        companions = {person(rng) for _ in range(below(3))}
+        companions.discard(world.name)
+        travelers = [world.name, *sorted(companions)]  # the user first: the cards are theirs
         cards = {}
         for _ in range(1 + below(3)):
             last4 = f"{below(10000):04d}"
