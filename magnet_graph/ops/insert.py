@@ -70,12 +70,13 @@ def _insert(path: Path, adj: Adjacency, p: float, p_long: float, rnd: Any, max_f
         return path
     nested = adj.nested
     out = list(turns)
+    n = len(out)  # (kept up to date as turns are inserted)
     is_new: list[bool] | None = None  # allocated at the first long insert
     changed = False
     k = 0
-    while k < len(out):
+    while k < n:
         t = out[k]
-        if (is_new is not None and is_new[k]) or not t.funcs or rnd() >= p:
+        if not t.funcs or (is_new is not None and is_new[k]) or rnd() >= p:
             k += 1
             continue
         f = t.funcs[-1]
@@ -84,25 +85,27 @@ def _insert(path: Path, adj: Adjacency, p: float, p_long: float, rnd: Any, max_f
             k += 1
             continue
         nxt_turn = k + 1  # the next function-bearing turn, if any
-        while nxt_turn < len(out) and not out[nxt_turn].funcs:
+        while nxt_turn < n and not out[nxt_turn].funcs:
             nxt_turn += 1
-        nxt = out[nxt_turn].funcs[0] if nxt_turn < len(out) else None
-        g = choose(cands, adj.nested_cum[f] if weighted else None, rnd)
+        nxt = out[nxt_turn].funcs[0] if nxt_turn < n else None
+        # (choose() written out for the uniform case: the same single draw)
+        g = choose(cands, adj.nested_cum[f], rnd) if weighted else cands[int(rnd() * len(cands))]
         if g == nxt:
             g = choose_excluding(cands, adj.nested_w[f] if weighted else None, None, nxt, rnd)
             if g is None:
                 k += 1
                 continue
         if nxt is not None and rnd() < p_long:
-            anchors = [j for j in range(nxt_turn, len(out)) if out[j].funcs]
+            anchors = [j for j in range(nxt_turn, n) if out[j].funcs]
             q = anchors[int(rnd() * len(anchors))] + 1
-            for j in range(q, len(out)):
+            for j in range(q, n):
                 s = out[j].source
                 if s is not None and s >= q:
                     out[j] = Turn(out[j].funcs, out[j].tags, s + 1)
             out.insert(q, Turn((g,), LONG_TAGS, k))
+            n += 1
             if is_new is None:
-                is_new = [False] * (len(out) - 1)
+                is_new = [False] * (n - 1)
             is_new.insert(q, True)
             changed = True
         elif len(t.funcs) < max_funcs:

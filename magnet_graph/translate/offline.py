@@ -20,13 +20,17 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Iterator, Literal, Mapping
 
 from ..errors import TranslationError
 from ..graph.paths import split_path, values_at
 from ..types import Call, Catalog, Tool
 from . import phrases, values
+from .accepts import NO_SCHEMA as _NO_SCHEMA
+from .accepts import accepts as _accepts
+from .accepts import any_value as _any_value
+from .accepts import checker as _checker
+from .accepts import is_str as _is_str
 from .base import Request, TurnContext
 
 __all__ = ["OfflineBackend", "Ref", "exact_params", "field_values"]
@@ -106,192 +110,7 @@ def _first_at(node: Any, steps: tuple[str, ...], i: int) -> Any:
     return _NOTHING
 
 
-_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
-_CHECKED = frozenset({"enum", "type", "pattern", "minLength", "maxLength", "minimum", "maximum",
-                      "exclusiveMinimum", "exclusiveMaximum"})
-_ACCEPTORS: dict[int, tuple[dict, Any]] = {}  # id(schema) -> (schema, check); the schema is kept alive
-_NO_SCHEMA: dict[str, Any] = {}  # the ``{}`` of a missing schema (read only): accepts anything
 _NO_EDGES: dict[str, Any] = {}  # no edge into a tool (read only)
-
-
-def _accepts(schema: dict, value: Any) -> bool:
-    """A cheap check that a scalar fits a parameter schema (type, enum, pattern, bounds).
-
-    The loop validates every call with the full schema anyway; this only keeps the planner
-    from picking values that are bound to fail. The check is built once per schema (see
-    :func:`_checker`); a plain string schema (the most common) only tests the type.
-    """
-    return _checker(schema)(value)
-
-
-def _checker(schema: dict) -> Callable[[Any], bool]:
-    """The one-argument test :func:`_accepts` applies for ``schema``, made once per schema
-    object (schemas are not changed while a run plans with them)."""
-    hit = _ACCEPTORS.get(id(schema))
-    if hit is not None and hit[0] is schema:
-        return hit[1]
-    if len(_ACCEPTORS) >= 8192:  # schemas made on the fly (``{}`` defaults) must not pile up
-        _ACCEPTORS.clear()
-    used = _CHECKED.intersection(schema)
-    if not used:
-        check = _any_value
-    elif used == {"type"} and schema["type"] == "string":
-        check = _is_str
-    else:
-        check = _shaped_check(schema, used) or _full_check(schema)
-    _ACCEPTORS[id(schema)] = (schema, check)
-    return check
-
-
-def _shaped_check(schema: dict, used: set[str]) -> "Callable[[Any], bool] | None":
-    """A short test for the common schema shapes (a string enum, an integer or a number with
-    or without bounds), the same verdict as :func:`_accepts_full`; ``None`` for the others."""
-    t = schema["type"] if "type" in used else None
-    if used == {"enum", "type"} and t == "string" and isinstance(schema["enum"], list):
-        enum = schema["enum"]
-        return lambda value: isinstance(value, str) and value in enum
-    if used == {"type"} and t == "integer":
-        return _is_whole
-    if used == {"type"} and t == "number":
-        return _is_number
-    if used == {"type", "minimum", "maximum"} and t in ("integer", "number"):
-        lo, hi = schema["minimum"], schema["maximum"]
-        if type(lo) in (int, float) and type(hi) in (int, float):
-            fits = _is_whole if t == "integer" else _is_number
-            return lambda value: fits(value) and not value < lo and not value > hi
-    return None
-
-
-def _any_value(value: Any) -> bool:
-    return True
-
-
-def _is_whole(value: Any) -> bool:
-    """The ``type: integer`` test of :func:`_accepts_full` (a float with no fraction passes)."""
-    return isinstance(value, int) and not isinstance(value, bool) or isinstance(value, float) and value.is_integer()
-
-
-def _is_number(value: Any) -> bool:
-    """The ``type: number`` test of :func:`_accepts_full`."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _is_str(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _full_check(schema: dict) -> Callable[[Any], bool]:
-    """:func:`_accepts_full` for ``schema`` with the schema's keywords read once.
-
-    The test makes the same comparisons in the same order as :func:`_accepts_full`; a
-    pattern that is not a string or does not compile (re.error keeps the value) is left
-    to :func:`_accepts_full` itself, which also reports such odd schemas the same way."""
-    pat = schema.get("pattern")
-    rx = None
-    if pat:
-        if not isinstance(pat, str):
-            return partial(_accepts_full, schema)
-        rx = _PATTERNS.get(pat)
-        if rx is None:
-            try:
-                rx = _PATTERNS[pat] = re.compile(pat)
-            except Exception:
-                return partial(_accepts_full, schema)
-    has_enum = "enum" in schema
-    enum = schema.get("enum")
-    t = schema.get("type")
-    typed = t is not None
-    types = (t if isinstance(t, list) else (t,)) if typed else ()
-    ok_bool, ok_str = "boolean" in types, "string" in types
-    ok_int, ok_num, ok_whole = "integer" in types or "number" in types, "number" in types, "integer" in types
-    min_len, max_len = schema.get("minLength", 0), schema.get("maxLength", 1 << 30)
-    lo = schema.get("minimum")
-    hi = schema.get("maximum")
-    xlo = schema.get("exclusiveMinimum")
-    xhi = schema.get("exclusiveMaximum")
-    has_lo, has_hi = "minimum" in schema, "maximum" in schema
-    has_xlo, has_xhi = "exclusiveMinimum" in schema, "exclusiveMaximum" in schema
-    has_bounds = has_lo or has_hi or has_xlo or has_xhi
-
-    def check(value: Any) -> bool:
-        if has_enum and value not in enum:
-            return False
-        if typed:
-            if isinstance(value, bool):
-                ok = ok_bool
-            elif isinstance(value, str):
-                ok = ok_str
-            elif isinstance(value, int):
-                ok = ok_int
-            elif isinstance(value, float):
-                ok = ok_num or (ok_whole and value.is_integer())
-            else:
-                ok = False
-            if not ok:
-                return False
-        if isinstance(value, str):
-            if rx is not None and not rx.search(value):
-                return False
-            if len(value) < min_len or len(value) > max_len:
-                return False
-        elif has_bounds and isinstance(value, (int, float)) and not isinstance(value, bool):
-            if has_lo and value < lo:
-                return False
-            if has_hi and value > hi:
-                return False
-            if has_xlo and value <= xlo:
-                return False
-            if has_xhi and value >= xhi:
-                return False
-        return True
-
-    return check
-
-
-def _accepts_full(schema: dict, value: Any) -> bool:
-    """:func:`_accepts` for a schema with an enum, a pattern, bounds or a non-string type."""
-    if "enum" in schema and value not in schema["enum"]:
-        return False
-    t = schema.get("type")
-    if t is not None:
-        types = t if isinstance(t, list) else (t,)
-        if isinstance(value, bool):
-            ok = "boolean" in types
-        elif isinstance(value, str):
-            ok = "string" in types
-        elif isinstance(value, int):
-            ok = "integer" in types or "number" in types
-        elif isinstance(value, float):
-            ok = "number" in types or ("integer" in types and value.is_integer())
-        else:
-            ok = False
-        if not ok:
-            return False
-    if isinstance(value, str):
-        pat = schema.get("pattern")
-        if pat:
-            rx = _PATTERNS.get(pat)
-            if rx is None:
-                try:
-                    rx = _PATTERNS[pat] = re.compile(pat)
-                except re.error:
-                    return True
-            if not rx.search(value):
-                return False
-        if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", 1 << 30):
-            return False
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            return False
-        if "maximum" in schema and value > schema["maximum"]:
-            return False
-        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            return False
-        if "exclusiveMaximum" in schema and value >= schema["exclusiveMaximum"]:
-            return False
-    return True
 
 
 _ID_PARAM = re.compile(r"(^|_)ids?$")
@@ -373,8 +192,9 @@ class OfflineBackend:
         """The user request that asks for the planned calls of ``request``."""
         missing = request.missing
         clauses = []
+        tools = catalog.by_name  # (what catalog.tool(name) reads)
         for p in request.plan:
-            tool = catalog.tool(p.name)
+            tool = tools[p.name]
             if p.implicit:  # the nested call's goal is said; its input (the output before it) is not
                 clauses.append(phrases.implicit_clause(tool, rng=rng) or phrases.request_for_call(tool, stated={}, refs={}, rng=rng))
                 continue
@@ -421,35 +241,37 @@ class OfflineBackend:
         """The calls of this turn with their arguments, and how the user will give each one."""
         graph = ctx.graph
         plan: list[_Planned] = []
-        turn_tags = ctx.path.turns[ctx.index + 1].tags if ctx.kind != "normal" else ctx.turn.tags
+        kind, turns, index = ctx.kind, ctx.path.turns, ctx.index
+        turn_tags = turns[index + 1].tags if kind != "normal" else turns[index].tags
         nested_turn = "insert_nested" in turn_tags
         strict_memo: dict[tuple[str, str], "set[Any] | None"] = {}  # the state does not change while planning
         p_optional = self.p_optional
+        rnd = rng.random
         funcs = ctx.funcs
         tools = ctx.catalog.by_name  # (what catalog.tool(name) reads)
         prior = ctx.prior_calls
         feedback, failed_tool = ctx.feedback, ctx.failed_tool
         pred = None if graph is None else _predecessors(graph)
-        source = _NOTHING  # the turn whose outputs this one's request names (looked up when needed)
+        source = turns[index].source if kind == "normal" else None  # the turn whose outputs this one's request names
         for pos, name in enumerate(funcs):
             tool = tools[name]
             implicit = nested_turn and pos == len(funcs) - 1 and pos > 0
             args: dict[str, Any] = {}
             refs: dict[str, str] = {}
             planned = _Planned(name, args, {}, refs, implicit)
-            hit = _TOOL_PARAMS.get(id(tool))
-            props, required = hit[1:] if hit is not None and hit[0] is tool else _tool_params(tool)
-            wanted = [(k, v) for k, v in props.items() if k in required or rng.random() < p_optional]
-            # source -> edge data of the edges into this tool (None: no graph)
-            if graph is None:
-                into = None
-            else:
-                into = (pred.get(name) or _NO_EDGES) if pred is not None else _EdgeLookup(graph, name)
+            tp = _TOOL_PLANS.get(id(tool))
+            if tp is None or tp.tool is not tool:
+                tp = _tool_plan(tool)
+            # the required parameters, and each optional one with probability p_optional (a draw each)
+            wanted = [(k, v) for k, v, req in tp.params if req or rnd() < p_optional]
+            # param -> {source tool -> its output fields feeding param} (None: no graph)
+            feeds = None if graph is None else _feeds_into(graph, pred, name)
             sources: list[tuple[str, Any]] = []  # ("ref", position) or ("call", Call) that fed this call
-            same_turn = pos and into  # an earlier call of this turn may feed this one
+            same_turn = pos and feeds  # an earlier call of this turn may feed this one
             # pass 1: values that flow from earlier outputs (same turn first, then history)
             for pname, pschema in wanted:
-                ref = self._same_turn(plan, pos, pname, pschema, into) if same_turn else None
+                by_source = feeds.get(pname) if feeds else None  # (nothing feeds most parameters)
+                ref = self._same_turn(plan, pos, pschema, by_source) if same_turn and by_source else None
                 if ref is not None:
                     self._align_echo(ctx, plan[ref.position], ref.field, name, pname, rng, strict_memo)
                     args[pname] = ref
@@ -459,12 +281,10 @@ class OfflineBackend:
                     continue
                 # on a retry, not from history for the call that failed (its earlier value is
                 # likely what failed), sometimes not for the others
-                retry = feedback is not None and (name == failed_tool or rng.random() < 0.5)
-                if retry or into is None or not prior:
+                retry = feedback is not None and (name == failed_tool or rnd() < 0.5)
+                if retry or not by_source or not prior:
                     continue
-                if source is _NOTHING:
-                    source = ctx.turn.source if ctx.kind == "normal" else None
-                got = self._from_history(ctx, into, name, pname, pschema, rng, strict_memo, source)
+                got = self._from_history(ctx, by_source, name, pname, pschema, rng, strict_memo, source)
                 if got is not None:
                     value, phrase, call = got
                     args[pname] = value
@@ -485,7 +305,7 @@ class OfflineBackend:
                     continue
                 value = self._fresh(ctx, tool, pname, pschema, rng)
                 if value is _SKIP:
-                    if pname in required and pname in exact_params(ctx.catalog, tool):
+                    if pname in tp.required and pname in exact_params(ctx.catalog, tool):
                         # no value can succeed now: an earlier call of this turn to the same
                         # toolkit may make one (forth picks it then), else the turn cannot succeed
                         if not any(tools[f].toolkit == tool.toolkit for f in funcs[:pos]):
@@ -501,14 +321,14 @@ class OfflineBackend:
         return plan
 
     @staticmethod
-    def _same_turn(plan, pos, pname, pschema, into) -> "Ref | None":
-        """The nearest earlier call of this turn whose output feeds ``pname`` (``into``: the
-        edges into the current tool, by source)."""
+    def _same_turn(plan, pos, pschema, by_source) -> "Ref | None":
+        """The nearest earlier call of this turn whose output feeds the parameter (``by_source``:
+        source tool -> its output fields that feed it, see :func:`_feeds_into`)."""
         for j in range(pos - 1, -1, -1):
-            edge = into.get(plan[j].name)
-            if edge:
-                for out_field, param in edge.get("feeds", ()):
-                    if param == pname and not _echo_misfits(plan[j], out_field, pschema):
+            fields = by_source.get(plan[j].name)
+            if fields:
+                for out_field in fields:
+                    if not _echo_misfits(plan[j], out_field, pschema):
                         return Ref(j, out_field)
         return None
 
@@ -573,26 +393,25 @@ class OfflineBackend:
                                f"the top {noun} from that list"))
         return phrases.reference_phrase(field, source_tool=ctx.catalog.tool(source_name), turns_ago=turns_ago, rng=rng)
 
-    def _from_history(self, ctx: TurnContext, into: Mapping[str, Any], name: str, pname: str,
+    def _from_history(self, ctx: TurnContext, by_source: Mapping[str, Any], name: str, pname: str,
                       pschema: dict, rng: random.Random, strict_memo: "dict | None", source: "int | None"):
         """``(value, phrase, call)`` from the output of an earlier turn that feeds ``pname``
-        (``into``: the graph's edges into ``name``, by source); for an identifier, only a
+        (``by_source``: source tool -> its output fields that feed ``pname``, see
+        :func:`_feeds_into`); for an identifier, only a
         value among those the state accepts now (:func:`_strict_ids`). The call of the turn
         ``source`` (the one this turn's request names, if any) wins; else the latest one."""
         is_array = pschema.get("type") == "array"
         check = (pschema.get("items") if isinstance(pschema.get("items"), dict) else _NO_SCHEMA) if is_array else pschema
-        if not into:
+        if not by_source:
             return None
         accepts = None
         strict: Any = _NOTHING  # looked up when a value needs it
         best = None
         for turn_idx, call in reversed(ctx.prior_calls):
-            edge = into.get(call.name)
-            if not edge:
+            fields = by_source.get(call.name)
+            if not fields:
                 continue
-            for out_field, param in edge.get("feeds", ()):
-                if param != pname:
-                    continue
+            for out_field in fields:
                 first = _first_value(call.output, out_field)
                 if first is _NOTHING:
                     continue
@@ -665,24 +484,26 @@ class OfflineBackend:
         fed by an earlier call of the turn, or left for later, waits for that call's output)."""
         plan: list[_Planned] = request.plan
         done = len(ctx.turn_calls)
-        if done >= len(plan):
+        n = len(plan)
+        if done >= n:
             return []
         batch: list[Call] = []
-        for pos in range(done, len(plan)):
+        for pos in range(done, n):
             p = plan[pos]
             fed = [(k, v) for k, v in p.args.items() if type(v) is Ref or v is _LATER]
             if not fed:  # every value is known already
-                batch.append(Call(name=p.name, arguments=dict(p.args)))
+                batch.append(Call(p.name, dict(p.args)))
                 continue
             if any(pos > done if v is _LATER else v.position >= done for _, v in fed):
                 break  # needs an output not produced yet: next batch
-            tool = ctx.catalog.tool(p.name)
+            tools = ctx.catalog.by_name
+            tool = tools[p.name]
             # the state's candidates hold for this call unless a call of its toolkit in this batch runs first
-            settled = all(ctx.catalog.tool(c.name).toolkit != tool.toolkit for c in batch)
+            settled = all(tools[c.name].toolkit != tool.toolkit for c in batch)
             args = dict(p.args)
             for k, v in fed:
                 args[k] = self._resolve(ctx, p, tool, k, v, settled)
-            batch.append(Call(name=p.name, arguments=args))
+            batch.append(Call(p.name, args))
         return batch
 
     def _resolve(self, ctx: TurnContext, p: "_Planned", tool: Tool, k: str, v: Any, settled: bool) -> Any:
@@ -731,7 +552,8 @@ class OfflineBackend:
     async def respond(self, ctx: TurnContext, kind: Literal["summary", "miss_func", "miss_param"]) -> str:
         rng = ctx.rng
         if kind == "summary":
-            items = [(ctx.catalog.tool(c.name), c.arguments, c.output) for c in ctx.turn_calls]
+            tools = ctx.catalog.by_name
+            items = [(tools[c.name], c.arguments, c.output) for c in ctx.turn_calls]
             return phrases.summary_text(items, rng=rng)
         missing = ctx.extra["missing"]
         tool = ctx.catalog.tool(missing["function"])
@@ -751,17 +573,30 @@ class _Skip:
     pass
 
 
-_TOOL_PARAMS: dict[int, tuple[Tool, dict, set]] = {}  # id(tool) -> (tool, properties, required); bounded
+class _ToolPlan:
+    """What the planner reads of one tool on every turn, made once per tool object (tools are
+    frozen; ``Tool.properties`` and ``Tool.required`` are computed on each read)."""
+
+    __slots__ = ("tool", "params", "required")
+
+    def __init__(self, tool: Tool):
+        self.tool = tool
+        self.required = required = set(tool.required)
+        # (name, schema, required?) in the order of the tool's properties
+        self.params = tuple((k, v, k in required) for k, v in tool.properties.items())
 
 
-def _tool_params(tool: Tool) -> tuple[dict[str, Any], set[str]]:  # (_plan reads the table itself first)
-    """``tool.properties`` and ``set(tool.required)``, made once per tool object."""
-    hit = _TOOL_PARAMS.get(id(tool))
-    if hit is None or hit[0] is not tool:
-        if len(_TOOL_PARAMS) >= 4096:
-            _TOOL_PARAMS.clear()
-        hit = _TOOL_PARAMS[id(tool)] = (tool, tool.properties, set(tool.required))
-    return hit[1:]
+_TOOL_PLANS: dict[int, _ToolPlan] = {}  # id(tool) -> its plan (which keeps the tool alive); bounded
+
+
+def _tool_plan(tool: Tool) -> _ToolPlan:  # (_plan reads the table itself first)
+    """The :class:`_ToolPlan` of ``tool``, made once per tool object."""
+    tp = _TOOL_PLANS.get(id(tool))
+    if tp is None or tp.tool is not tool:
+        if len(_TOOL_PLANS) >= 4096:
+            _TOOL_PLANS.clear()
+        tp = _TOOL_PLANS[id(tool)] = _ToolPlan(tool)
+    return tp
 
 
 _EXACT: dict[int, tuple[Tool, frozenset[str]]] = {}  # id(tool) -> (tool, its exact parameters); bounded
@@ -835,6 +670,86 @@ class _EdgeLookup:
         return self.graph.get_edge_data(source, self.name)
 
 
+_FEEDS_KEY = "magnet_graph.offline.feeds"  # the per-graph table of _feeds_into in __networkx_cache__
+
+
+def _feeds_into(graph: Any, pred: "Mapping | None", name: str) -> Mapping[str, Mapping[str, Any]]:
+    """The ``feeds`` of the graph's edges into tool ``name``, by parameter: ``param ->
+    {source tool -> its output fields that feed param, in the edge's order}`` (what the
+    planner used to find by reading every edge's feeds for every parameter).
+
+    For a networkx graph it is built once per tool and kept in ``graph.__networkx_cache__``,
+    which networkx clears whenever the graph changes through its methods (as
+    :func:`~magnet_graph.walk.adjacency` relies on; an edge's attribute dict changed in place
+    is not seen). Any other graph, or feeds that are not ``[field, param]`` pairs of strings,
+    gets a view that reads the edges when asked (:class:`_FeedsView`)."""
+    cache = getattr(graph, "__networkx_cache__", None) if pred is not None else None
+    if type(cache) is not dict:
+        return _FeedsView(pred.get(name) or _NO_EDGES if pred is not None else _EdgeLookup(graph, name))
+    table = cache.get(_FEEDS_KEY)
+    if table is None:
+        table = cache[_FEEDS_KEY] = {}
+    found = table.get(name)
+    if found is None:
+        edges = pred.get(name) or _NO_EDGES
+        index = _index_feeds(edges)
+        found = table[name] = index if index is not None else _FeedsView(edges)
+    return found
+
+
+def _index_feeds(edges: Mapping[str, Any]) -> "dict[str, dict[str, tuple[str, ...]]] | None":
+    """:func:`_feeds_into`'s table from the edges into one tool (source -> edge data); ``None``
+    when a ``feeds`` entry is not a pair of strings (the view then reads them as they are)."""
+    index: dict[str, dict[str, list[str]]] = {}
+    for source, edge in edges.items():
+        if not edge:
+            continue
+        feeds = edge.get("feeds", ())
+        if not isinstance(feeds, (list, tuple)):
+            return None
+        for pair in feeds:
+            if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and isinstance(pair[0], str)
+                    and isinstance(pair[1], str)):
+                return None
+            index.setdefault(pair[1], {}).setdefault(source, []).append(pair[0])
+    return {param: {src: tuple(fields) for src, fields in by.items()} for param, by in index.items()}
+
+
+class _FeedsView:
+    """:func:`_feeds_into` for edges read when asked (``edges.get(source)`` -> edge data)."""
+
+    __slots__ = ("edges",)
+
+    def __init__(self, edges: Any):
+        self.edges = edges
+
+    def __bool__(self) -> bool:
+        return bool(self.edges)
+
+    def get(self, param: str) -> "_ParamFeedsView":
+        return _ParamFeedsView(self.edges, param)
+
+
+class _ParamFeedsView:
+    """One parameter's part of a :class:`_FeedsView`: ``get(source)`` -> the source's output
+    fields that feed the parameter, in the edge's order (``None`` without an edge), read
+    lazily as the planner always read them (an odd entry fails where it always failed)."""
+
+    __slots__ = ("edges", "param")
+
+    def __init__(self, edges: Any, param: str):
+        self.edges, self.param = edges, param
+
+    def __bool__(self) -> bool:
+        return bool(self.edges)
+
+    def get(self, source: str) -> "Iterator[str] | None":
+        edge = self.edges.get(source)
+        if not edge:
+            return None
+        return (out_field for out_field, param in edge.get("feeds", ()) if param == self.param)
+
+
 def _safe_candidates(ctx: TurnContext, tool: str, param: str) -> list[Any]:
     try:
         return ctx.env.candidates(tool, param)
@@ -861,13 +776,15 @@ def _strict_ids(ctx: TurnContext, tool: str, param: str, memo: "dict | None" = N
     status: a delivered order cannot be cancelled); an exact parameter's set may be empty
     (no call can succeed now). ``memo`` keeps the answers while the state stays the same
     (one turn's planning)."""
-    exact = param in exact_params(ctx.catalog, ctx.catalog.by_name[tool])
-    if not exact and not _is_id_name(param):
-        return None
-    if memo is not None:
+    if memo is not None:  # (it also keeps the None of a parameter that is not strict)
         found = memo.get((tool, param), _NOTHING)
         if found is not _NOTHING:
             return found
+    exact = param in exact_params(ctx.catalog, ctx.catalog.by_name[tool])
+    if not exact and not _is_id_name(param):
+        if memo is not None:
+            memo[(tool, param)] = None
+        return None
     try:
         executable = ctx.env.is_executable(tool)
     except Exception:

@@ -439,15 +439,18 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
     values, on its nouns where it names them ("cancel the booking BK-12345") and in varied
     parameter clauses elsewhere.  The tool's identifier never appears.
     """
-    info = _info(tool)
+    hit = _INFO_BY_TOOL.get(id(tool))  # (what _info(tool) reads first)
+    info = hit[1] if hit is not None and hit[0] is tool else _info(tool)
     clause = None
-    used: AbstractSet[str] = frozenset()  # the parameters the clause already carries
+    used: AbstractSet[str] = _NOTHING_USED  # the parameters the clause already carries
     from_hint = False
-    if info.hints and rng.random() < 0.85:
-        order = list(range(len(info.hints)))
-        rng.shuffle(order)
+    hints = info.hints
+    if hints and rng.random() < 0.85:
+        order = list(range(len(hints)))
+        if len(order) > 1:  # (shuffling one item draws nothing)
+            rng.shuffle(order)
         for i in order:
-            hint = info.hints[i]
+            hint = hints[i]
             clause = _fill_hint(hint, stated, refs, info, rng)
             if clause is not None:
                 used = hint.holes
@@ -484,6 +487,7 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
 
 
 _PREP_STARTS = ("with", "without", "and ", "using", "for ", "based", "taking")
+_NOTHING_USED: AbstractSet[str] = frozenset()
 
 
 def _all_said(stated: Mapping[str, Any], refs: Mapping[str, str], used: AbstractSet[str]) -> bool:
