@@ -350,12 +350,16 @@ def _tokens(text: str) -> set[str]:
 
 
 def _value_tokens(calls: list[dict]) -> set[str]:
-    """The words of the calls' argument and output values (a boolean may read "not", "yes", "no")."""
+    """The words of the calls' argument and output values (a boolean may read "not", "yes", "no"),
+    and of the output fields holding them: which fields a summary states depends on the values
+    (a created file is stated by its path, one not created by its file name)."""
     out: set[str] = set()
     for call in calls:
         for value in (call.get("output"), call.get("arguments")):
-            for _, leaf in leaves(value):
+            for path, leaf in leaves(value):
                 out |= {"not", "yes", "no"} if isinstance(leaf, bool) else _tokens(str(leaf))
+                words = {w for key in path if isinstance(key, str) for w in _tokens(key.replace("_", " "))}
+                out |= words | {w.capitalize() for w in words}  # a label may open a sentence
     return out
 
 
@@ -421,8 +425,9 @@ def test_rejected_texts_keep_the_chosen_filler(sides):
             added, removed = _tokens(text) - _tokens(chosen_text), _tokens(chosen_text) - _tokens(text)
             assert added <= _value_tokens(theirs), (error_type, added - _value_tokens(theirs), chosen_text, text)
             assert removed <= _value_tokens(ours), (error_type, removed - _value_tokens(ours), chosen_text, text)
-            shared = len(_tokens(text) & _tokens(chosen_text)) / len(_tokens(text) | _tokens(chosen_text))
-            assert shared >= 0.6, (chosen_text, text)
+            union = _tokens(text) | _tokens(chosen_text)
+            shared = len(_tokens(text) & _tokens(chosen_text)) / len(union)
+            assert shared >= 0.6 or len(union) < 6, (chosen_text, text)  # "Value: 1." vs "Value: 2." share half
     assert value_only >= 3
 
 
