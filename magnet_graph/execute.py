@@ -556,6 +556,17 @@ class Environment:
         ``"ExceptionType: message"`` and output ``{"error": ...}``), gives ``error``.
         Raises :class:`ExecutionError` only when the call cannot be run at all.
         """
+        output, simulated = self.run_raw(name, arguments)
+        if not simulated:
+            output = _detach(output)  # the tool's output may share data with its state
+        return Outcome(output, output_error(output), simulated)
+
+    def run_raw(self, name: str, arguments: Mapping[str, Any]) -> tuple[Any, bool]:
+        """Run (or simulate) one call, with every effect on the environment, and return
+        (output as the tool gave it, simulated): what :meth:`execute` makes its
+        :class:`Outcome` from, without the detached copy and the error message. The output
+        may share data with the toolkit's state: read it before the next call changes that.
+        For callers that compare an output at once (replay) or drop it (rollback)."""
         entry = self._calls.get(name)
         if entry is None:
             entry = self._resolve(name)
@@ -566,40 +577,10 @@ class Environment:
             output = simulate_output(entry[2], seed=self.seed, tool=name, arguments=dict(arguments),
                                      memory=self._memory, description=entry[3])
             self._simulated.append(output)
-            return Outcome(output, output_error(output), True)
-        try:
-            output = method(**arguments)
-        except Exception as exc:  # the tool's own failure is an output, never propagated
-            message = f"{type(exc).__name__}: {exc}"
-            return Outcome({"error": message}, message, False)
-        output = _detach(output)
-        if type(output) is dict:  # the common case, inline: output_error
-            err = output.get("error")
-            if err is None:
-                return Outcome(output, None, False)
-            return Outcome(output, err if type(err) is str else output_error(output), False)
-        return Outcome(output, output_error(output), False)
-
-    def run_raw(self, name: str, arguments: Mapping[str, Any]) -> tuple[Any, bool]:
-        """Run (or simulate) one call as :meth:`execute` does, with the same effects on the
-        environment, but return (output as the tool gave it, simulated): no detached copy,
-        no error message. The output may share data with the toolkit's state: read it before
-        the next call changes that (``_detach(output)`` is what :meth:`execute` returns).
-        For callers that compare an output at once (replay) or drop it (rollback)."""
-        entry = self._calls.get(name)
-        if entry is None:
-            entry = self._resolve(name)
-        method = entry[0]
-        if self._cands:
-            self._cands.pop(entry[1], None)
-        if method is None:
-            output = simulate_output(entry[2], seed=self.seed, tool=name, arguments=dict(arguments),
-                                     memory=self._memory, description=entry[3])
-            self._simulated.append(output)
             return output, True
         try:
             return method(**arguments), False
-        except Exception as exc:  # as in execute
+        except Exception as exc:  # the tool's own failure is an output, never propagated
             return {"error": f"{type(exc).__name__}: {exc}"}, False
 
     def is_executable(self, name: str) -> bool:

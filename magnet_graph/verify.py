@@ -532,12 +532,28 @@ def _tool_plans(catalog: Catalog) -> dict[str, _ToolPlan]:
     return plans
 
 
-def _catalog_requests_test(catalog: Catalog) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """The catalog's tool-name pattern and its marker pattern (kept on the catalog)."""
-    found = catalog.__dict__.get("_magnet_request_test")
+class NameFinder:
+    """Finds a tool name of ``names`` in a text as :func:`tool_name_pattern` does, searching
+    only texts that hold one of the names' markers (:func:`_tool_name_markers`: every text
+    holding a name holds one), so most texts cost one quick scan."""
+
+    __slots__ = ("pattern", "markers")
+
+    def __init__(self, names: tuple[str, ...]):
+        self.pattern = tool_name_pattern(names)
+        self.markers = _tool_name_markers(names)
+
+    def search(self, text: str) -> "re.Match[str] | None":
+        if self.pattern is None or (self.markers is not None and self.markers.search(text) is None):
+            return None
+        return self.pattern.search(text)
+
+
+def catalog_name_finder(catalog: Catalog) -> NameFinder:
+    """The :class:`NameFinder` of every tool name of ``catalog`` (kept on the catalog)."""
+    found = catalog.__dict__.get("_magnet_name_finder")
     if found is None:
-        names = catalog_names(catalog)
-        found = catalog.__dict__["_magnet_request_test"] = (tool_name_pattern(names), _tool_name_markers(names))
+        found = catalog.__dict__["_magnet_name_finder"] = NameFinder(catalog_names(catalog))
     return found
 
 
@@ -693,8 +709,7 @@ def _quick_walk(record: Any, catalog: Catalog) -> dict[int, bytes] | None:
     # tool name holds one of the markers of the names (see _tool_name_markers)
     if len(set(texts)) != len(texts):
         return None
-    pattern, markers = _catalog_requests_test(catalog)
-    if pattern is not None and markers is not None and any(map(pattern.search, filter(markers.search, texts))):
+    if any(map(catalog_name_finder(catalog).search, texts)):
         return None
     if "id" in record and record["id"] != content_id(record):
         return None

@@ -21,7 +21,7 @@ from magnet_graph.translate import loop
 from magnet_graph.translate.base import run_sync
 from magnet_graph.translate.offline import OfflineBackend
 from magnet_graph.types import Binding, Call, Catalog, Tool
-from magnet_graph.verify import StateTexts, _quick_checks, _reads_as, tool_name_pattern, verify_record
+from magnet_graph.verify import NameFinder, StateTexts, _quick_checks, _reads_as, tool_name_pattern, verify_record
 
 
 class Counter(Toolkit):
@@ -241,7 +241,7 @@ def test_record_tools_are_fresh_lists_with_the_same_bytes(builtin, monkeypatch):
 def test_name_finder_finds_what_the_pattern_finds(builtin):
     catalog, _ = builtin
     names = tuple(sorted(catalog.by_name))
-    finder, pattern = loop._NameFinder(names), tool_name_pattern(names)
+    finder, pattern = NameFinder(names), tool_name_pattern(names)
     rng = random.Random(0)
     texts = ["Please cancel my order.", "no markers here", "", "x_y", "call get_weather now"]
     texts += [f"could you {n} for me?" for n in rng.sample(names, 20)]

@@ -12,7 +12,6 @@ are returned.
 from __future__ import annotations
 
 import random
-import re
 from typing import Any, Iterable, Sequence
 
 import orjson
@@ -22,7 +21,7 @@ from ..errors import BackendError, ExecutionError, TranslationError
 from ..execute import Environment, canonical_json, content_id
 from ..seeding import derive_seed
 from ..types import Call, Catalog, Path, Tool
-from ..verify import StateTexts, _tool_name_markers, catalog_names, tool_name_pattern, verify_record
+from ..verify import NameFinder, StateTexts, catalog_name_finder, verify_record
 from .base import Backend, Request, TurnContext
 
 __all__ = ["translate_path", "offered_tools", "record_line", "MAX_TOOLS_PER_TOOLKIT"]
@@ -67,24 +66,7 @@ def _positions(catalog: Catalog) -> dict[str, int]:
     return table
 
 
-class _NameFinder:
-    """Finds a tool name in a text as ``pattern`` (:func:`~magnet_graph.verify.tool_name_pattern`)
-    does, searching only texts that hold one of the names' markers (every text holding a
-    name holds one; see ``verify._tool_name_markers``): most requests hold none."""
-
-    __slots__ = ("pattern", "markers")
-
-    def __init__(self, names: tuple[str, ...]):
-        self.pattern = tool_name_pattern(names)
-        self.markers = _tool_name_markers(names)
-
-    def search(self, text: str) -> "re.Match[str] | None":
-        if self.pattern is None or (self.markers is not None and self.markers.search(text) is None):
-            return None
-        return self.pattern.search(text)
-
-
-def _request_problem(text: str, requests: Sequence[str], ident_names: "_NameFinder | None") -> str | None:
+def _request_problem(text: str, requests: Sequence[str], ident_names: "NameFinder | None") -> str | None:
     if not text or not text.strip():
         return "requests: empty user request"
     hit = ident_names.search(text) if ident_names is not None else None
@@ -232,11 +214,9 @@ async def translate_path(
     base_offered = frozenset(base_names)
     # the pattern verify uses: every identifier-like tool name of the catalog (one per catalog)
     if len(catalog) <= 2000:
-        ident_names = catalog.__dict__.get("_magnet_name_finder")
-        if ident_names is None:
-            ident_names = catalog.__dict__["_magnet_name_finder"] = _NameFinder(catalog_names(catalog))
+        ident_names = catalog_name_finder(catalog)
     else:
-        ident_names = _NameFinder(tuple(sorted(base_names)))
+        ident_names = NameFinder(tuple(sorted(base_names)))
     turns_out: list[dict[str, Any]] = []
     pending: dict[str, Any] | None = None  # (kind, request, missing) of the miss turn before this one
     # a backend that plans without writing (the offline one) has its texts written once every
