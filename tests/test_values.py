@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -363,6 +363,7 @@ def test_values_validate_against_generated_schemas(name, schema, seed):
 
 @settings(max_examples=200, deadline=None)
 @given(schema=st.one_of(integer_schemas(), number_schemas()), seed=st.integers(0, 2**32))
+@example(schema={"type": "integer", "multipleOf": 3, "exclusiveMinimum": 2499}, seed=0)  # only the excluded bound fit
 def test_numbers_respect_bounds_and_multiples(schema, seed):
     check(generate_value("amount", schema, rng=random.Random(seed), default_p=0), schema)
 

@@ -411,28 +411,32 @@ def _decimals(x: float) -> int:
 
 def _pick_multiple(mult: float, a: float, b: float, lo: float, hi: float, lo_x: bool, hi_x: bool,
                    integer: bool, rng: random.Random) -> int | float:
-    """A multiple of ``mult`` inside the bounds (jsonschema's own test decides)."""
-    ka, kb = math.ceil(a / mult), math.floor(b / mult)
-    if ka > kb:  # the kind range holds no multiple: use the schema's bounds
-        fa = lo if math.isfinite(lo) else (hi - 100 * mult if math.isfinite(hi) else 0)
-        fb = hi if math.isfinite(hi) else fa + 100 * mult
-        ka, kb = math.ceil(fa / mult), math.floor(fb / mult)
+    """A multiple of ``mult`` inside the bounds (jsonschema's own test decides): one near a
+    random multiple of the kind range ``[a, b]``, else of a window of the schema's bounds
+    (the kind range may hold none, or only an excluded bound)."""
+    fa = lo if math.isfinite(lo) else (hi - 100 * mult if math.isfinite(hi) else 0)
+    fb = hi if math.isfinite(hi) else fa + 100 * mult
     dec = _decimals(mult)
-    start = rng.randint(ka, kb) if ka <= kb else ka
     whole = isinstance(mult, int) or float(mult).is_integer()
-    for k in [start] + [start + d for i in range(1, 40) for d in (i, -i)]:
-        if k < ka or k > kb:
+    ka = kb = 0
+    for wa, wb in ((a, b), (fa, fb)):
+        ka, kb = math.ceil(wa / mult), math.floor(wb / mult)
+        if ka > kb:
             continue
-        if whole:
-            cand: int | float = int(k * int(mult))
-        else:
-            cand = round(k * mult, dec)
-            if integer:
-                if not float(cand).is_integer():
-                    continue
-                cand = int(cand)
-        if _in_bounds(cand, lo, hi, lo_x, hi_x) and _is_multiple(cand, mult):
-            return cand
+        start = rng.randint(ka, kb)
+        for k in [start] + [start + d for i in range(1, 40) for d in (i, -i)]:
+            if k < ka or k > kb:
+                continue
+            if whole:
+                cand: int | float = int(k * int(mult))
+            else:
+                cand = round(k * mult, dec)
+                if integer:
+                    if not float(cand).is_integer():
+                        continue
+                    cand = int(cand)
+            if _in_bounds(cand, lo, hi, lo_x, hi_x) and _is_multiple(cand, mult):
+                return cand
     return 0 if _in_bounds(0, lo, hi, lo_x, hi_x) else (int(ka * mult) if whole else ka * mult)
 
 
