@@ -13,7 +13,7 @@ from functools import lru_cache
 from hashlib import blake2b
 from typing import Literal
 
-from ._util import drawer, round2, round_to
+from ._util import drawer, round2
 
 # -- helpers -------------------------------------------------------------------------------
 
