@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import random
 import weakref
 from collections import abc as _abc
 from functools import lru_cache
@@ -31,7 +30,7 @@ from jsonschema import exceptions as _js_exceptions
 from jsonschema import validators as _js_validators
 
 from .errors import ExecutionError, catalog_error
-from .seeding import derive_seed
+from .seeding import derive_seed, seeded_random
 from .schema_fit import fits_checker
 from .simulate import SimMemory, simulate_output
 from .toolkit import Toolkit, World, draw_world
@@ -60,6 +59,15 @@ def canonical_json(obj: Any) -> bytes:
         return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # a non-string key (or data orjson refuses: raised again below)
         return orjson.dumps(obj, option=_SORTED)
+
+
+def _json_text(obj: Any) -> bytes:
+    """``orjson.dumps(obj, option=OPT_NON_STR_KEYS)``: the same bytes, without the option
+    (which costs orjson time even when every key is a string) unless a key is not a str."""
+    try:
+        return orjson.dumps(obj)
+    except TypeError:  # a non-string key (or data orjson refuses: raised again below)
+        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS)
 
 
 def content_id(record: Mapping[str, Any], *, tools_json: bytes | None = None) -> str:
@@ -177,7 +185,7 @@ def _detach(output: Any) -> Any:
     elif output is None or isinstance(output, (str, bool, int, float)):
         return output
     try:
-        return orjson.loads(orjson.dumps(output, option=orjson.OPT_NON_STR_KEYS))
+        return orjson.loads(_json_text(output))
     except TypeError:  # sets, objects, cycles: the careful (slower) conversion
         return to_jsonable(output)
 
@@ -421,7 +429,7 @@ class Environment:
             if blob is None:
                 state = self._load_state(name, binding, given)
                 try:
-                    blob = orjson.dumps(state if type(state) is dict else dict(state), option=orjson.OPT_NON_STR_KEYS)
+                    blob = _json_text(state if type(state) is dict else dict(state))
                 except TypeError as exc:
                     raise ExecutionError(f"toolkit {name!r}: the initial state is not plain JSON data: {exc}") from exc
                 if name not in given:
@@ -469,7 +477,7 @@ class Environment:
         ``random.Random(derive_seed(state_seed, "world"))``, so the same for every environment
         with this ``state_seed`` (every attempt at one record slot)."""
         if self._world is None:
-            self._world = draw_world(random.Random(derive_seed(self._state_seed, "world")))
+            self._world = draw_world(seeded_random(derive_seed(self._state_seed, "world")))
         return self._world
 
     def _load_state(self, name: str, binding: Binding, given: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -480,7 +488,7 @@ class Environment:
         elif binding.state_factory is not None:
             factory = binding.state_factory
             try:
-                rng = random.Random(derive_seed(self._state_seed, "state", name))
+                rng = seeded_random(derive_seed(self._state_seed, "state", name))
                 state = factory(rng, world=self.world) if _takes_world(factory) else factory(rng)
             except Exception as exc:  # user code
                 problem = f"{type(exc).__name__}: {exc}"
@@ -636,7 +644,7 @@ class Environment:
         texts: dict[str, bytes] = {}
         for name, obj in self._instances.items():
             if isinstance(obj, Toolkit):
-                text = texts[name] = orjson.dumps(obj.state(), option=orjson.OPT_NON_STR_KEYS)
+                text = texts[name] = _json_text(obj.state())
                 out[name] = orjson.loads(text)  # copy_state, keeping the text
             else:
                 out[name] = to_jsonable(_public_attrs(obj))

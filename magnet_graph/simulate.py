@@ -42,7 +42,7 @@ import orjson
 from .schema_fit import (  # noqa: F401  (re-exported: fits, fits_checker, json_equal, resolve_ref)
     _MAX_DEPTH, _TYPE_ALIASES, _is_num, _multiple_ok, fits, fits_checker, json_equal, resolve_ref,
 )
-from .seeding import derive_seed
+from .seeding import derive_seed, seeded_random
 from .toolkit import copy_state, norm_name
 
 __all__ = ["SimMemory", "simulate_output", "tool_entity", "fits", "fits_checker", "json_equal", "resolve_ref"]
@@ -83,7 +83,7 @@ def simulate_output(
     ('order-7', True)
     """
     key = orjson.dumps(arguments, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
-    rng = random.Random(derive_seed(seed, "simulate", tool, key))
+    rng = seeded_random(derive_seed(seed, "simulate", tool, key))
     entity = tool_entity(tool, arguments, description=description)
     if schema is None:
         out: dict[str, Any] = {"status": "ok"}

@@ -32,7 +32,7 @@ from typing import Any, Literal, Sequence
 import networkx as nx
 
 from .errors import GraphError, PathError
-from .seeding import derive_seed, make_rng
+from .seeding import derive_seed, make_rng, seeded_random
 from .types import Path, Turn
 
 __all__ = [
@@ -214,7 +214,7 @@ def adjacency(G: nx.DiGraph | Adjacency, *, refresh: bool = False) -> Adjacency:
 
 def walk_rng(seed: int, w: int, attempt: int = 0) -> random.Random:
     """The random generator of walk number ``w`` (and of the operators applied to it)."""
-    return random.Random(derive_seed(seed, "walk", w, attempt))
+    return seeded_random(derive_seed(seed, "walk", w, attempt))
 
 
 def path_seed(seed: int, slot: int, attempt: int = 0) -> int:

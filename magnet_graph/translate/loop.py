@@ -19,7 +19,7 @@ import orjson
 from .. import PROMPT_VERSION, __version__
 from ..errors import BackendError, ExecutionError, TranslationError
 from ..execute import Environment, canonical_json, content_id
-from ..seeding import derive_seed
+from ..seeding import SeedPrefix, derive_seed, seeded_random as _seeded
 from ..types import Call, Catalog, Path, Tool
 from ..verify import NameFinder, StateTexts, catalog_name_finder, verify_record
 from .base import Backend, Request, TurnContext
@@ -40,8 +40,11 @@ def offered_tools(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random)
     return [by_name[n] for n in _offered_names(catalog, funcs, rng=rng)]
 
 
-def _offered_names(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random) -> list[str]:
-    """The names of :func:`offered_tools`, in catalog order."""
+def _offered_names(catalog: Catalog, funcs: Sequence[str], *, rng: "random.Random | None" = None,
+                   seed: int = 0) -> list[str]:
+    """The names of :func:`offered_tools`, in catalog order. Without ``rng``, the
+    distractors are drawn from ``random.Random(derive_seed(seed, "tools"))``, made only when a
+    toolkit is over the cap (in most catalogs none is: no seeding then)."""
     by_name = catalog.by_name
     needed = dict.fromkeys(funcs)
     kits = dict.fromkeys(by_name[f].toolkit for f in needed)
@@ -52,10 +55,13 @@ def _offered_names(catalog: Catalog, funcs: Sequence[str], *, rng: random.Random
             names.update(members)
         else:
             others = [m for m in members if m not in needed]
+            if rng is None:
+                rng = _seeded(derive_seed(seed, "tools"))
             room = max(0, MAX_TOOLS_PER_TOOLKIT - sum(1 for f in needed if by_name[f].toolkit == kit))
             names.update(rng.sample(others, min(room, len(others))))
     position = _positions(catalog)
     return sorted(names, key=position.__getitem__)  # in catalog order
+
 
 
 def _positions(catalog: Catalog) -> dict[str, int]:
@@ -77,15 +83,9 @@ def _request_problem(text: str, requests: Sequence[str], ident_names: "NameFinde
     return None
 
 
-def _exec(env: Environment, name: str, args: dict[str, Any]) -> tuple[Any, str | None, bool]:
-    res = env.execute(name, args)
-    if isinstance(res, tuple):
-        return res
-    return res.output, res.error, res.simulated
-
-
-def _call_id(seed: int, h: int, k: int) -> str:
-    return "call_" + format(derive_seed(seed, "call", h, k) & 0xFFFFFFFFFFFF, "012x")
+def _call_id(calls: SeedPrefix, h: int, k: int) -> str:
+    """The id of call ``k`` of turn ``h``, from ``derive_seed(seed, "call", h, k)``."""
+    return "call_" + format(calls.derive(h, k) & 0xFFFFFFFFFFFF, "012x")
 
 
 def _assistant_calls(calls: Sequence[Call]) -> dict[str, Any]:
@@ -120,6 +120,8 @@ class _Conversation:
         self.catalog = catalog
         self.toolkits = toolkits
         self.seed = seed
+        # derive_seed(seed, "turn", h) and derive_seed(seed, "call", h, k), the prefixes hashed once
+        self.turn_seeds, self.call_seeds = SeedPrefix(seed, "turn"), SeedPrefix(seed, "call")
         self.env = Environment(catalog, toolkits, seed=seed, state_seed=state_seed, state_cache=state_cache)
         self.messages: list[dict[str, Any]] = []
         self.prior: list[tuple[int, Call]] = []
@@ -151,7 +153,7 @@ class _Later:
 
     async def fill(self, conv: _Conversation) -> None:
         backend = self.backend
-        rng = random.Random(derive_seed(self.seed, "text"))  # one stream for the texts, in order
+        rng = _seeded(derive_seed(self.seed, "text"))  # one stream for the texts, in order
         for msg, job in self.jobs:
             what, ctx = job[0], job[1]
             if what == "respond":
@@ -209,8 +211,8 @@ async def translate_path(
             raise TranslationError("unknown_function", f)
     toolkits = list(dict.fromkeys(catalog.tool(f).toolkit for f in funcs))
     conv = _Conversation(catalog, toolkits, seed, state_seed, state_cache)  # replay rebuilds the environment from the record seed
-    base_names = _offered_names(catalog, funcs, rng=random.Random(derive_seed(seed, "tools")))
-    base_tools = [catalog.by_name[n] for n in base_names]  # offered_tools
+    base_names = _offered_names(catalog, funcs, seed=seed)
+    base_tools = list(map(catalog.by_name.__getitem__, base_names))  # offered_tools
     base_offered = frozenset(base_names)
     # the pattern verify uses: every identifier-like tool name of the catalog (one per catalog)
     if len(catalog) <= 2000:
@@ -231,9 +233,12 @@ async def translate_path(
             kind = "miss_func" if "miss_func" in turn.tags else "miss_param"
             target = path.turns[h + 1].funcs
             withheld = target[0] if kind == "miss_func" else None
-            kept = [i for i, n in enumerate(base_names) if n != withheld]
-            tools, names = [base_tools[i] for i in kept], [base_names[i] for i in kept]
-            ctx = _context(conv, catalog, graph, path, h, kind, target, tools, seed)
+            if withheld is None:  # (nothing is withheld: copies)
+                tools, names = list(base_tools), list(base_names)
+            else:
+                kept = [i for i, n in enumerate(base_names) if n != withheld]
+                tools, names = [base_tools[i] for i in kept], [base_names[i] for i in kept]
+            ctx = _context(conv, catalog, graph, path, h, kind, target, tools)
             if later is not None:
                 request = backend.plan_turn(ctx)
             else:
@@ -257,7 +262,7 @@ async def translate_path(
             continue
 
         tools = base_tools
-        ctx = _context(conv, catalog, graph, path, h, "normal", turn.funcs, tools, seed)
+        ctx = _context(conv, catalog, graph, path, h, "normal", turn.funcs, tools)
         if pending is not None:
             ctx.after_miss = pending["missing"]
             ctx.extra["missing"] = pending["missing"]
@@ -274,13 +279,13 @@ async def translate_path(
         for attempt in range(max_attempts):
             if attempt:
                 ctx.feedback = problem
-                ctx.rng = random.Random(derive_seed(seed, "retry", h, attempt))
+                ctx.rng = _seeded(derive_seed(seed, "retry", h, attempt))
             if request is None or (attempt and replan):
                 if later is not None:
                     request = backend.plan_turn(ctx)
                 else:
                     request = await _back(backend, ctx, conv, ident_names, max_attempts)
-            calls, batches, problem = await _forth_once(backend, ctx, request, conv, turn.funcs, h, seed, base_offered)
+            calls, batches, problem = await _forth_once(backend, ctx, request, conv, turn.funcs, h, base_offered)
             if not problem:
                 break
             # some calls of this turn changed the state: undo them (a failing call does not),
@@ -302,13 +307,13 @@ async def translate_path(
         pending = None
         for batch in batches:
             conv.messages.append(_assistant_calls(batch))
-            conv.messages.extend(_tool_message(c) for c in batch)
+            conv.messages += [_tool_message(c) for c in batch]
         ctx.turn_calls = calls
         if later is not None:
             later.add(conv, "assistant", ("respond", ctx, "summary"))
         else:
             conv.messages.append({"role": "assistant", "content": await _text(backend.respond(ctx, "summary"))})
-        conv.prior.extend((h, c) for c in calls)
+        conv.prior += [(h, c) for c in calls]
         turns_out.append(_turn_json(h, "normal", turn, list(base_names), calls, None, start, len(conv.messages)))
 
     if later is not None:
@@ -345,7 +350,8 @@ async def translate_path(
         if failures:
             raise TranslationError(failures[0].split(":", 1)[0], failures[0])
     rid = content_id(record, tools_json=record["tools"].canonical)
-    return {"schema_version": 1, "id": rid, **{k: v for k, v in record.items() if k != "schema_version"}}
+    # the id after schema_version (record's own schema_version, the same 1, keeps the first place)
+    return {"schema_version": 1, "id": rid, **record}
 
 
 CHECKS = ("calls", "schema", "execution", "grounding", "requests", "replay")
@@ -430,7 +436,7 @@ def _turn_json(h, kind, turn, names, calls, missing, start, end) -> dict[str, An
     }
 
 
-def _context(conv, catalog, graph, path, h, kind, funcs, tools, seed) -> TurnContext:
+def _context(conv, catalog, graph, path, h, kind, funcs, tools) -> TurnContext:
     return TurnContext(
         catalog=catalog,
         graph=graph,
@@ -444,7 +450,7 @@ def _context(conv, catalog, graph, path, h, kind, funcs, tools, seed) -> TurnCon
         turn_calls=[],
         requests=conv.requests,
         env=conv.env,
-        rng=random.Random(derive_seed(seed, "turn", h)),
+        rng=_seeded(conv.turn_seeds.derive(h)),  # derive_seed(seed, "turn", h)
     )
 
 
@@ -477,14 +483,14 @@ async def _back(backend: Backend, ctx: TurnContext, conv: _Conversation, ident_n
     raise TranslationError(reason, problem or "")
 
 
-async def _forth_once(backend, ctx: TurnContext, request: Request, conv: _Conversation, funcs, h, seed, offered):
+async def _forth_once(backend, ctx: TurnContext, request: Request, conv: _Conversation, funcs, h, offered):
     """Ask for calls batch by batch; validate and execute them. Returns (calls, batches, problem).
     ``offered``: the names of ``ctx.tools``."""
     want = set(funcs)
     calls: list[Call] = []
     batches: list[list[Call]] = []
     ctx.turn_calls = calls
-    ctx.env = conv.env
+    env = ctx.env = conv.env  # (the same environment for the whole attempt)
     problem = ""
     for _ in range(MAX_BATCHES):
         try:
@@ -501,26 +507,29 @@ async def _forth_once(backend, ctx: TurnContext, request: Request, conv: _Conver
             elif c.name not in want:
                 problem = f"calls: {c.name!r} is not needed in this turn (needed: {', '.join(funcs)})"
             else:
-                errs = conv.env.validate(c.name, c.arguments)
+                errs = env.validate(c.name, c.arguments)
                 if errs:
                     problem = f"schema: {c.name}: {errs[0]}"
             if problem:
                 return calls, batches, problem
         for c in batch:
             try:
-                c.output, c.error, c.simulated = _exec(conv.env, c.name, c.arguments)
+                res = env.execute(c.name, c.arguments)  # an Outcome, or an object with its three fields
+                if not isinstance(res, tuple):
+                    res = (res.output, res.error, res.simulated)
+                c.output, c.error, c.simulated = res
             except ExecutionError as exc:
                 c.error = str(exc)
             if c.error is not None:
                 ctx.failed_tool = c.name
                 return calls, batches, f"execution: {c.name} returned an error: {c.error}"
-            c.id = _call_id(seed, h, len(calls))
+            c.id = _call_id(conv.call_seeds, h, len(calls))
             calls.append(c)
         batches.append(batch)
     names = [c.name for c in calls]
     missing = want.difference(names)
     if missing:
         return calls, batches, f"calls: turn {h} left out {', '.join(sorted(missing))}"
-    if any(names.count(n) > 3 for n in want):
+    if len(names) > 3 and any(names.count(n) > 3 for n in want):  # (three calls cannot break it)
         return calls, batches, f"calls: turn {h} calls one function more than 3 times"
     return calls, batches, ""

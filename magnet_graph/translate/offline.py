@@ -54,6 +54,7 @@ class _Planned:
     stated: dict[str, Any] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)
     implicit: bool = False  # a nested call the user never asks for
+    waits: bool = True  # False: no argument is a Ref or _LATER (the planner knows; forth skips the scan)
 
 
 def field_values(output: Any, path: str) -> list[Any]:
@@ -77,9 +78,9 @@ _NOTHING = _Nothing()  # no value found
 def _first_value(output: Any, path: str) -> Any:
     """``field_values(output, path)[0]``, or ``_NOTHING`` when that list is empty, found
     without building the list (the first leaf of the same depth-first order)."""
-    steps = split_path(path)
-    if len(steps) == 1 and steps[0] != "[]" and isinstance(output, dict):  # a top-level field (the common case)
-        step = steps[0]
+    hit = _PATH_STEPS.get(path)
+    steps, step = hit if hit is not None else _path_steps(path)
+    if step is not None and isinstance(output, dict):  # a top-level field (the common case)
         if step not in output:
             return _NOTHING
         node = output[step]
@@ -87,6 +88,19 @@ def _first_value(output: Any, path: str) -> Any:
             return node
         return _first_at(node, steps, 1)
     return _first_at(output, steps, 0)
+
+
+_PATH_STEPS: dict[str, tuple[tuple[str, ...], "str | None"]] = {}  # path -> (steps, top-level field or None); bounded
+
+
+def _path_steps(path: str) -> tuple[tuple[str, ...], "str | None"]:
+    """``split_path(path)``, and its one step when that is a top-level field (else ``None``),
+    made once per path (feeds paths come from the graph: few)."""
+    steps = split_path(path)
+    if len(_PATH_STEPS) >= 4096:
+        _PATH_STEPS.clear()
+    found = _PATH_STEPS[path] = (steps, steps[0] if len(steps) == 1 and steps[0] != "[]" else None)
+    return found
 
 
 def _first_at(node: Any, steps: tuple[str, ...], i: int) -> Any:
@@ -252,20 +266,26 @@ class OfflineBackend:
         prior = ctx.prior_calls
         feedback, failed_tool = ctx.feedback, ctx.failed_tool
         pred = None if graph is None else _predecessors(graph)
+        table = _feeds_table(graph, pred)  # the graph's kept _feeds_into answers (None: none kept)
         source = turns[index].source if kind == "normal" else None  # the turn whose outputs this one's request names
         for pos, name in enumerate(funcs):
             tool = tools[name]
             implicit = nested_turn and pos == len(funcs) - 1 and pos > 0
             args: dict[str, Any] = {}
             refs: dict[str, str] = {}
-            planned = _Planned(name, args, {}, refs, implicit)
+            planned = _Planned(name, args, {}, refs, implicit, False)
             tp = _TOOL_PLANS.get(id(tool))
             if tp is None or tp.tool is not tool:
                 tp = _tool_plan(tool)
             # the required parameters, and each optional one with probability p_optional (a draw each)
-            wanted = [(k, v) for k, v, req in tp.params if req or rnd() < p_optional]
+            wanted = tp.pairs if tp.all_required else [(k, v) for k, v, req in tp.params if req or rnd() < p_optional]
             # param -> {source tool -> its output fields feeding param} (None: no graph)
-            feeds = None if graph is None else _feeds_into(graph, pred, name)
+            if graph is None:
+                feeds = None
+            else:
+                feeds = table.get(name) if table is not None else None
+                if feeds is None:
+                    feeds = _feeds_into(graph, pred, name)
             sources: list[tuple[str, Any]] = []  # ("ref", position) or ("call", Call) that fed this call
             same_turn = pos and feeds  # an earlier call of this turn may feed this one
             # pass 1: values that flow from earlier outputs (same turn first, then history)
@@ -275,6 +295,7 @@ class OfflineBackend:
                 if ref is not None:
                     self._align_echo(ctx, plan[ref.position], ref.field, name, pname, rng, strict_memo)
                     args[pname] = ref
+                    planned.waits = True
                     sources.append(("ref", ref.position))
                     if not implicit:  # an explicit call names its same-turn source indirectly
                         refs[pname] = self._phrase(ctx, ref.field, plan[ref.position].name, 0, rng)
@@ -300,6 +321,8 @@ class OfflineBackend:
                 if co is not None:
                     value, phrase = co
                     args[pname] = value
+                    if type(value) is Ref:
+                        planned.waits = True
                     if not implicit and phrase:
                         refs[pname] = phrase
                     continue
@@ -311,6 +334,7 @@ class OfflineBackend:
                         if not any(tools[f].toolkit == tool.toolkit for f in funcs[:pos]):
                             raise TranslationError("precondition", f"{name}.{pname}: no value can succeed now")
                         args[pname] = _LATER
+                        planned.waits = True
                     continue
                 args[pname] = value
                 planned.stated[pname] = value
@@ -490,7 +514,7 @@ class OfflineBackend:
         batch: list[Call] = []
         for pos in range(done, n):
             p = plan[pos]
-            fed = [(k, v) for k, v in p.args.items() if type(v) is Ref or v is _LATER]
+            fed = [(k, v) for k, v in p.args.items() if type(v) is Ref or v is _LATER] if p.waits else None
             if not fed:  # every value is known already
                 batch.append(Call(p.name, dict(p.args)))
                 continue
@@ -577,13 +601,15 @@ class _ToolPlan:
     """What the planner reads of one tool on every turn, made once per tool object (tools are
     frozen; ``Tool.properties`` and ``Tool.required`` are computed on each read)."""
 
-    __slots__ = ("tool", "params", "required")
+    __slots__ = ("tool", "params", "required", "pairs", "all_required")
 
     def __init__(self, tool: Tool):
         self.tool = tool
         self.required = required = set(tool.required)
         # (name, schema, required?) in the order of the tool's properties
         self.params = tuple((k, v, k in required) for k, v in tool.properties.items())
+        self.pairs = tuple((k, v) for k, v, _ in self.params)  # (name, schema) of every parameter
+        self.all_required = all(req for _, _, req in self.params)  # (most tools: no draws for optional ones)
 
 
 _TOOL_PLANS: dict[int, _ToolPlan] = {}  # id(tool) -> its plan (which keeps the tool alive); bounded
@@ -697,6 +723,14 @@ def _feeds_into(graph: Any, pred: "Mapping | None", name: str) -> Mapping[str, M
     return found
 
 
+def _feeds_table(graph: Any, pred: "Mapping | None") -> "dict[str, Any] | None":
+    """The table :func:`_feeds_into` keeps in a networkx graph's cache (tool -> its answer),
+    or ``None`` when there is none yet; read once per planned turn (networkx clears the cache
+    dict when the graph changes, so the table is not kept across turns)."""
+    cache = getattr(graph, "__networkx_cache__", None) if pred is not None else None
+    return cache.get(_FEEDS_KEY) if type(cache) is dict else None
+
+
 def _index_feeds(edges: Mapping[str, Any]) -> "dict[str, dict[str, tuple[str, ...]]] | None":
     """:func:`_feeds_into`'s table from the edges into one tool (source -> edge data); ``None``
     when a ``feeds`` entry is not a pair of strings (the view then reads them as they are)."""
@@ -780,7 +814,10 @@ def _strict_ids(ctx: TurnContext, tool: str, param: str, memo: "dict | None" = N
         found = memo.get((tool, param), _NOTHING)
         if found is not _NOTHING:
             return found
-    exact = param in exact_params(ctx.catalog, ctx.catalog.by_name[tool])
+    catalog = ctx.catalog
+    tool_obj = catalog.by_name[tool]
+    hit = _EXACT.get(id(tool_obj))  # (exact_params' kept answer, read here: this runs for most fed values)
+    exact = param in (hit[1] if hit is not None and hit[0] is tool_obj else exact_params(catalog, tool_obj))
     if not exact and not _is_id_name(param):
         if memo is not None:
             memo[(tool, param)] = None
