@@ -18,7 +18,7 @@ import orjson
 
 from .. import PROMPT_VERSION, __version__
 from ..errors import BackendError, ExecutionError, TranslationError
-from ..execute import Environment, canonical_json, content_id
+from ..execute import Environment, _json_text, canonical_json, content_id
 from ..seeding import SeedPrefix, derive_seed, seeded_random as _seeded
 from ..types import Call, Catalog, Path, Tool
 from ..verify import NameFinder, StateTexts, catalog_name_finder, verify_record
@@ -108,7 +108,7 @@ def _tool_message(c: Call) -> dict[str, Any]:
         "role": "tool",
         "tool_call_id": c.id,
         "name": c.name,
-        "content": orjson.dumps(c.output, option=orjson.OPT_NON_STR_KEYS).decode(),
+        "content": _json_text(c.output).decode(),  # orjson.dumps(output, option=OPT_NON_STR_KEYS)
     }
 
 
