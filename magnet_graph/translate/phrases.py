@@ -100,6 +100,9 @@ class _Form:
 
     text: str
     parts: tuple[str, ...] | None  # literal, placeholder, literal, ...; None if a placeholder is quoted
+    # whether the first letter is lowered (see _fill_hint) when the filled text still starts with
+    # parts[0] and that holds a space (it decides then); None: decided on the filled text
+    lower: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,9 @@ class _Info:
     actions: tuple[str, ...]  # the action and its shorter variants
     params: Mapping[str, _Param]
     hints: tuple[_Hint, ...]
+    numbered: tuple[tuple[int, _Hint], ...] = ()  # the hints with their places
+    # (stated names, referred names) -> each hint's _hint_entry (_NO_FORM until needed); bounded
+    fills: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Any]] = field(default_factory=dict, compare=False)
 
 
 _DESC_CUT = re.compile(r"[.;(]")
@@ -189,7 +195,8 @@ def _build_info(tool: Tool, pkey: tuple[str, ...]) -> _Info:
         text = _PROTECTED.sub(lambda m: "{" + holes[int(m.group(1))] + "}", text)
         prepared.append(_hint(text, frozenset(holes)))
     action = action_phrase(name, description)
-    return _Info(action=action, actions=_action_variants(name, description, action), params=params, hints=tuple(prepared))
+    return _Info(action=action, actions=_action_variants(name, description, action), params=params,
+                 hints=tuple(prepared), numbered=tuple(enumerate(prepared)))
 
 
 _COMMON_VERBS = frozenset({
@@ -346,7 +353,12 @@ def _hint_form(hint: _Hint, ref_keys: tuple[str, ...], info: _Info) -> _Form | N
             break
         text = unglue(text, k)
     else:
-        form = _Form(text, None if _QUOTED_HOLE.search(text) else tuple(_PH.split(text)))
+        parts = None if _QUOTED_HOLE.search(text) else tuple(_PH.split(text))
+        lower = None
+        if hint.literal_start and parts is not None and " " in parts[0]:
+            head = parts[0]
+            lower = head[0].isupper() and not head[1].isupper() and head.split(" ", 1)[0] not in _FIRST_PERSON
+        form = _Form(text, parts, lower)
     if len(hint.forms) < 64:  # bounded
         hint.forms[ref_keys] = form
     return form
@@ -376,29 +388,39 @@ def _fill_quoted(text: str, stated: Mapping[str, Any], refs: Mapping[str, str], 
     return _PH.sub(fill, _QUOTED_HOLE.sub(fill_quoted, text))
 
 
-def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], info: _Info,
-               rng: random.Random) -> str | None:
-    """The hint with its placeholders filled (values, or reference phrases), as a clause;
-    ``None`` when a placeholder has neither."""
-    ordered, literal_start = hint.ordered, hint.literal_start
-    if refs:
-        by_ref = []  # the placeholders given by reference
-        for k in ordered:
-            if k in refs:
-                by_ref.append(k)
-            elif k not in stated:
-                return None
-        key = tuple(by_ref)
-    else:
-        for k in ordered:
-            if k not in stated:
-                return None
-        key = ()
+def _hint_fills(info: _Info, key: tuple[tuple[str, ...], tuple[str, ...]]) -> list[Any]:
+    """A new entry of ``info.fills`` for ``key`` (the stated and the referred names): for each
+    hint, ``_NO_FORM`` until :func:`_hint_entry` is stored in its place (bounded)."""
+    if len(info.fills) >= 256:
+        info.fills.clear()
+    entry = info.fills[key] = [_NO_FORM] * len(info.hints)
+    return entry
+
+
+def _hint_entry(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str],
+                info: _Info) -> tuple[_Form, bool] | None:
+    """The hint's form when every placeholder is stated or referred to, and whether it carries
+    every stated value and reference (:func:`_all_said`); ``None`` when a placeholder has
+    neither or a reference cannot be said there.  It depends on the names only."""
+    by_ref = []  # the placeholders given by reference
+    for k in hint.ordered:
+        if k in refs:
+            by_ref.append(k)
+        elif k not in stated:
+            return None
+    key = tuple(by_ref)
     form = hint.forms.get(key, _NO_FORM)
     if form is _NO_FORM:
         form = _hint_form(hint, key, info)
-    if form is None:
-        return None
+    return None if form is None else (form, _all_said(stated, refs, hint.holes))
+
+
+def _fill_hint(hint: _Hint, form: _Form, stated: Mapping[str, Any], refs: Mapping[str, str], info: _Info,
+               rng: random.Random) -> str | None:
+    """The hint (in its ``form`` for these placeholders, see :func:`_hint_entry`) with its
+    placeholders filled (values, or reference phrases), as a clause; ``None`` when it would
+    not read as a request."""
+    ordered, literal_start = hint.ordered, hint.literal_start
     parts = form.parts
     if parts is None:
         text = _fill_quoted(form.text, stated, refs, info, rng)
@@ -420,12 +442,19 @@ def _fill_hint(hint: _Hint, stated: Mapping[str, Any], refs: Mapping[str, str], 
                 v = stated[k]
                 if isinstance(v, str) and v[:1] in "aeioAEIO" and v in text:
                     text = _article_before(text, v)
+    lower = form.lower
+    if lower is not None and text.startswith(parts[0]):  # (decided in advance; literal_start holds)
+        return text[0].lower() + text[1:] if lower else text
     if literal_start and text and text[0].isupper() and (len(text) < 2 or not text[1].isupper()):
         if text.split(" ", 1)[0] not in _FIRST_PERSON:
             text = text[0].lower() + text[1:]
     if not literal_start and text[:1].islower():
         return None  # "ann@x.com won't come ..." would read as an imperative; use another hint
     return text
+
+
+_HINT_VERBS = W.HINT_VERBS
+_NOT_AFTER_HINT_VERB = ("me ", "us ", "up", "out", "off", "in ", "on ")
 
 
 def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str, str], rng: random.Random) -> str:
@@ -441,53 +470,55 @@ def request_for_call(tool: Tool, *, stated: Mapping[str, Any], refs: Mapping[str
     """
     hit = _INFO_BY_TOOL.get(id(tool))  # (what _info(tool) reads first)
     info = hit[1] if hit is not None and hit[0] is tool else _info(tool)
-    clause = None
-    used: AbstractSet[str] = _NOTHING_USED  # the parameters the clause already carries
-    from_hint = False
-    hints = info.hints
-    if hints and rng.random() < 0.85:
-        order = list(range(len(hints)))
-        if len(order) > 1:  # (shuffling one item draws nothing)
-            rng.shuffle(order)
-        for i in order:
-            hint = hints[i]
-            clause = _fill_hint(hint, stated, refs, info, rng)
+    if info.hints and rng.random() < 0.85:
+        key = (tuple(stated), tuple(refs))
+        entries = info.fills.get(key) or _hint_fills(info, key)
+        hints = info.numbered
+        if len(hints) > 1:  # (shuffling one item draws nothing; the draws depend on the length only)
+            hints = list(hints)
+            rng.shuffle(hints)
+        for i, hint in hints:
+            entry = entries[i]
+            if entry is _NO_FORM:
+                entry = entries[i] = _hint_entry(hint, stated, refs, info)
+            if entry is None:
+                continue
+            form, said = entry
+            clause = _fill_hint(hint, form, stated, refs, info, rng)
             if clause is not None:
-                used = hint.holes
-                from_hint = True
                 head, _, tail = clause.partition(" ")
-                alts = W.HINT_VERBS.get(head)
-                if alts and tail and not tail.startswith(("me ", "us ", "up", "out", "off", "in ", "on ")) and rng.random() < 0.5:
+                alts = _HINT_VERBS.get(head)
+                if alts and tail and not tail.startswith(_NOT_AFTER_HINT_VERB) and rng.random() < 0.5:
                     clause = f"{pick(rng, alts)} {tail}"
-                break
-    if clause is None:
-        clause = pick(rng, info.actions) if rng.random() < 0.4 else info.action
-        carried: set[str] = set()
-        used = carried
-        for k in list(refs) + list(stated):
-            p = info.params.get(k)
-            if p is None or not p.nouns or k in used or rng.random() < 0.2:
-                continue
-            value = stated.get(k) if k not in refs else None
-            if k not in refs and isinstance(value, (bool, dict)) or (isinstance(value, list) and len(value) > 3):
-                continue
-            text = refs[k] if k in refs else _value_text(k, value, info, rng)
-            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-            new = _substitute(clause, p, text, numeric=numeric, is_ref=k in refs, rng=rng)
-            if new is not None:
-                clause = new
-                carried.add(k)
-        clause = clause.replace("\x00", "")
-        head, _, tail = clause.partition(" ")
-        alts = W.VERB_SYNONYMS.get(head)
-        if alts and tail and rng.random() < 0.5:
-            clause = f"{pick(rng, alts)} {tail}"
-    rest = _param_clauses(info, stated, refs, used, rng)
-    return f"{clause}{rest}" if from_hint else f"{clause}{rest}{pick(rng, W.SUFFIXES)}"
+                if said:  # the hint carries every value and reference: what _param_clauses draws then
+                    rng.random()
+                    rng.random()
+                    return clause
+                return clause + _param_clauses(info, stated, refs, hint.holes, rng)
+    clause = pick(rng, info.actions) if rng.random() < 0.4 else info.action
+    carried: set[str] = set()
+    for k in list(refs) + list(stated):
+        p = info.params.get(k)
+        if p is None or not p.nouns or k in carried or rng.random() < 0.2:
+            continue
+        value = stated.get(k) if k not in refs else None
+        if k not in refs and isinstance(value, (bool, dict)) or (isinstance(value, list) and len(value) > 3):
+            continue
+        text = refs[k] if k in refs else _value_text(k, value, info, rng)
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        new = _substitute(clause, p, text, numeric=numeric, is_ref=k in refs, rng=rng)
+        if new is not None:
+            clause = new
+            carried.add(k)
+    clause = clause.replace("\x00", "")
+    head, _, tail = clause.partition(" ")
+    alts = W.VERB_SYNONYMS.get(head)
+    if alts and tail and rng.random() < 0.5:
+        clause = f"{pick(rng, alts)} {tail}"
+    return f"{clause}{_param_clauses(info, stated, refs, carried, rng)}{pick(rng, W.SUFFIXES)}"
 
 
 _PREP_STARTS = ("with", "without", "and ", "using", "for ", "based", "taking")
-_NOTHING_USED: AbstractSet[str] = frozenset()
 
 
 def _all_said(stated: Mapping[str, Any], refs: Mapping[str, str], used: AbstractSet[str]) -> bool:
@@ -564,8 +595,7 @@ def _clause_type(clause: str) -> str:
     """``"q"`` for a question, ``"s"`` for a first-person statement, ``"i"`` for an imperative."""
     if not clause[0].islower():  # starts with a value ("BK-12345 ...", "'notes.txt' ...")
         return "s" if not _INNER_QUESTION.search(clause) else "q"
-    space = clause.find(" ")
-    first = clause[:space] if space >= 0 else clause
+    first = clause.partition(" ")[0]
     kind = _FIRST_WORD_KIND.get(first) or _first_word_kind(first)
     if kind == "do":  # "do you ...", "have they ..." ask; "do the dishes" does not
         words = clause.split(" ", 2)
@@ -639,21 +669,27 @@ def compose_request(clauses: Sequence[str], *, rng: random.Random, context: str 
     ..."), turns question clauses ("how far is it ...") into their own sentences, and
     sometimes adds a greeting, a context sentence (``context`` if given) or thanks.
     """
-    items = []
-    for c in clauses:
-        clause = c.strip() if c else ""
-        if clause:
-            items.append(clause.rstrip("."))
-    if not items:
-        return "Please go ahead."
     # split into runs of imperative clauses and single questions/statements, keeping the order
     segments: list[tuple[str, list[str]]] = []
-    for c in items:
+    run: list[str] | None = None  # the run of imperatives the last segment is, if it is one
+    for c in clauses:
+        if not c:
+            continue
+        c = c.strip()
+        if not c:
+            continue
+        c = c.rstrip(".")
         kind = _clause_type(c)
-        if segments and kind == "i" and segments[-1][0] == "i":
-            segments[-1][1].append(c)
-        else:
+        if kind != "i":
             segments.append((kind, [c]))
+            run = None
+        elif run is not None:
+            run.append(c)
+        else:
+            run = [c]
+            segments.append((kind, run))
+    if not segments:
+        return "Please go ahead."
     sentences: list[str] = []
     for idx, (kind, run) in enumerate(segments):
         if kind != "i":

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..types import Tool
 from . import vocab as W
 from .values import format_number, humanize_param, join_words, param_tokens, string_kind, string_text
-from .wording import PREPOSITIONS, cap, pick, short_phrase, text_kind_of
+from .wording import PREPOSITIONS, pick, short_phrase, text_kind_of
 
 __all__ = ["summary_text"]
 
@@ -87,6 +87,12 @@ class _Field:
     prep: bool  # the label ends with a preposition: "{label} {v}" ("moved from")
     ed: bool  # the label ends in "ed": "{label}: {v}"
     state: str | None  # a boolean of it is a state word ("locked" for is_locked; see _flags_text)
+    items: str  # the noun of a list value ("files", "booking ID entries")
+    # the texts before a value: "{label} " (prep) or "{label}: " (ed), else None; "{label}: ";
+    # "the {label} is "
+    lead: str | None
+    colon: str
+    the: str
 
 
 _FIELDS: dict[str, _Field] = {}
@@ -121,6 +127,10 @@ def _field(key: str) -> _Field:
             prep=last in PREPOSITIONS and len(words) > 1,
             ed=label.endswith("ed"),
             state=_state_word(label),
+            items=label if label.endswith("s") else label + " entries",
+            lead=label + " " if last in PREPOSITIONS and len(words) > 1 else label + ": " if label.endswith("ed") else None,
+            colon=label + ": ",
+            the=f"the {label} is ",
         )
         if len(_FIELDS) >= 8192:
             _FIELDS.clear()
@@ -208,41 +218,79 @@ def _summarize_one(tool: Tool, args: Mapping[str, Any], output: Any, rng: random
 def _object_text(tool: Tool, args: Mapping[str, Any], output: Mapping[str, Any], rng: random.Random) -> str:
     """An object output as up to four facts (the most telling fields that do not repeat an argument)."""
     known = set()  # the arguments as text
+    numeric = False  # whether one of them may be a number's or a flag's text (see _NUMBER_START)
     for v in args.values():
         if type(v) is str:
             known.add(v)
+            if v[:1] in _NUMBER_START:
+                numeric = True
         elif isinstance(v, (str, int, float)) and not isinstance(v, bool):
             known.add(str(v))
+            numeric = True
     keys = _ORDERS.get(tuple(output)) or _by_priority(output)
-    chosen = keys[:4]
-    if known:  # the first four fields that do not repeat an argument, if there are any
-        fresh = []
-        for k in keys:
-            v = output[k]
-            if not (v in known if type(v) is str else isinstance(v, (str, int, float)) and str(v) in known):
-                fresh.append(k)
-                if len(fresh) == 4:
-                    break
-        chosen = fresh or chosen
     flags: list[str] = []
     facts: list[str] = []
-    for k in chosen:
-        v = output[k]
-        if isinstance(v, bool):
-            flags.append(k)
-        else:
-            fact = _fact(k, v, rng)
-            if fact:
-                facts.append(fact)
+    skip = bool(known)  # leave out the fields that repeat an argument
+    while True:
+        n = 0  # the fields stated (at most four)
+        for k in keys:
+            v = output[k]
+            t = type(v)
+            if skip:
+                if t is str:
+                    if v in known:
+                        continue
+                elif numeric or not (t is float or t is int or t is bool):  # (writing a float is slow)
+                    if isinstance(v, (str, int, float)) and str(v) in known:
+                        continue
+            f = _FIELDS.get(k) or _field(k)
+            # the common cases of _fact written out: a short one-line text, an int, a float
+            if t is str and "\n" not in v and len(v) <= 100:
+                if v:
+                    kind = _KINDS.get(k, _UNKNOWN)
+                    if kind is _UNKNOWN:
+                        kind = _kind_of(k)
+                    text = v.strip() if kind is None else string_text(v.strip(), kind)
+                    if f.lead is not None:
+                        facts.append(f.lead + text)
+                    else:
+                        facts.append(f.colon + text if int(rng.random() * 3) == 1 else f.the + text)
+            elif t is bool:
+                flags.append(k)
+            elif t is int or t is float:
+                text = str(v) if t is int else repr(v)  # format_number(v)
+                if t is float and "e" in text:
+                    text = format_number(v)
+                if f.unit is not None:
+                    facts.append(f"the {f.unit[0]} is {text} {f.unit[1]}")
+                elif f.single is not None:
+                    facts.append(f"{text} {f.single if v == 1 else f.label}")
+                elif f.lead is not None:
+                    facts.append(f.lead + text)
+                else:
+                    facts.append(f.colon + text if int(rng.random() * 3) == 1 else f.the + text)
+            else:
+                fact = _fact(k, f, v, rng)
+                if fact:
+                    facts.append(fact)
+            n += 1
+            if n == 4:
+                break
+        if n or not skip:
+            break
+        skip = False  # every field repeats an argument: the first four are stated all the same
     if flags:
         state = _flags_text(output, flags)
         if state:
             facts.append(state)
     if not facts:
         return f"the request to {_summary_action(tool.name, tool.description)} went through"
-    return join_words(facts)
+    return facts[0] if len(facts) == 1 else join_words(facts)
 
 
+# how str() of an int, a float or a bool starts ("-1", "1e-05", "inf", "nan", "True", "False"):
+# no text that starts otherwise can be one
+_NUMBER_START = "-0123456789inTF"
 _ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
@@ -295,9 +343,9 @@ def _singular_word(noun: str) -> str:
     return noun
 
 
-def _fact(key: str, value: Any, rng: random.Random) -> str:
-    """One output field as a short statement ("the booking ID is BK-12345", "6 lines")."""
-    f = _FIELDS.get(key) or _field(key)
+def _fact(key: str, f: _Field, value: Any, rng: random.Random) -> str:
+    """One output field (``f``: :func:`_field` of ``key``) as a short statement ("the booking
+    ID is BK-12345", "6 lines")."""
     label = f.label
     if type(value) is str and "\n" not in value and len(value) <= 100:  # the common case of _text_of
         if not value:
@@ -318,7 +366,7 @@ def _fact(key: str, value: Any, rng: random.Random) -> str:
         text = format_number(value)
         numeric = True
     elif isinstance(value, list):
-        return _list_text(value, label if label.endswith("s") else label + " entries", rng)
+        return _list_text(value, f.items, rng)
     elif isinstance(value, dict):
         inner = [(ik, iv) for ik, iv in value.items() if not isinstance(iv, (dict, list))][:3]
         if not inner:
@@ -350,11 +398,14 @@ def summary_text(calls: Sequence[tuple[Tool, dict, Any]], *, rng: random.Random)
     nothing is stated that is not in the outputs, besides counts of listed items.
     """
     sentences = []
-    for i, (tool, args, output) in enumerate(calls):
-        s = _summarize_one(tool, args or {}, output, rng)
-        if i > 0:
+    for tool, args, output in calls:
+        if type(output) is dict and output and ("error" not in output or len(output) > 2):  # (the common case)
+            s = _object_text(tool, args or {}, output, rng)
+        else:
+            s = _summarize_one(tool, args or {}, output, rng)
+        if sentences:
             s = pick(rng, W.NEXT) + " " + s
-        sentences.append(cap(s) + ".")
+        sentences.append(s[0].upper() + s[1:] + "." if s and s[0].islower() else s + ".")  # cap(s) + "."
     opener = pick(rng, W.SUMMARY_OPENERS)
     body = " ".join(sentences) if sentences else "There was nothing to do."
     return f"{opener} {body}" if opener else body
