@@ -33,11 +33,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import orjson
 
-__all__ = ["Toolkit", "World", "copy_state", "draw_world", "norm_name"]
+__all__ = ["Toolkit", "World", "below_of", "copy_state", "draw_world", "norm_name"]
 
 
 def copy_state(data: Any) -> Any:
@@ -158,10 +158,37 @@ _DAY0 = date(2024, 1, 1).toordinal()  # worlds fall on one of the 850 days from 
 _UNITS = "ABCD"
 
 
+_WITH_BITS = random.Random._randbelow_with_getrandbits  # type: ignore[attr-defined]
+
+
+def below_of(rng: random.Random) -> Callable[[int], int]:
+    """``rng._randbelow``: the uniform draw in ``[0, n)`` (``n >= 1``) that ``rng.randrange(n)``,
+    ``choice`` and ``randint`` make after their argument checks, so the same values from the
+    same state.
+
+    When that is CPython's ``_randbelow_with_getrandbits`` (as for ``random.Random``), a copy
+    of it holding ``rng.getrandbits`` is returned instead: the same draws, a third faster
+    (no method binding or attribute lookup per draw).
+    """
+    bound = rng._randbelow  # type: ignore[attr-defined]
+    if getattr(bound, "__func__", None) is not _WITH_BITS:
+        return bound
+    getrandbits = rng.getrandbits
+
+    def below(n: int) -> int:
+        k = n.bit_length()
+        r = getrandbits(k)  # 0 <= r < 2**k, redrawn until below n, as _randbelow_with_getrandbits does
+        while r >= n:
+            r = getrandbits(k)
+        return r
+
+    return below
+
+
 def draw_world(rng: random.Random) -> World:
     """A :class:`World` drawn from ``rng``: a day in 2024-2026, a time between 08:00 and
     19:59, a user with a name, e-mail, phone and a home in one of 14 US cities."""
-    below = rng.randrange
+    below = below_of(rng)  # below(n) is rng.randrange(n)
     day = date.fromordinal(_DAY0 + below(850)).isoformat()
     minute = 8 * 60 + below(12 * 60)
     first, last = _FIRST_NAMES[below(len(_FIRST_NAMES))], _LAST_NAMES[below(len(_LAST_NAMES))]

@@ -37,3 +37,23 @@ def test_make_rng_uses_the_seed():
     assert make_rng(9).getstate() == random.Random(9).getstate()
     rng = random.Random(1)
     assert make_rng(rng) is rng
+
+
+@given(seeds, st.lists(st.integers(min_value=1, max_value=2**70), min_size=1, max_size=20))
+def test_below_of_draws_what_randrange_draws(seed, bounds):
+    from magnet_graph.toolkit import below_of
+
+    fast, plain = random.Random(seed), random.Random(seed)
+    below = below_of(fast)
+    assert [below(n) for n in bounds] == [plain.randrange(n) for n in bounds]
+    assert fast.getstate() == plain.getstate()
+
+
+def test_below_of_keeps_another_generators_own_draw():
+    from magnet_graph.toolkit import below_of
+
+    class Coin(random.Random):
+        def _randbelow(self, n):
+            return 0
+
+    assert below_of(Coin(1))(10) == 0

@@ -5,8 +5,8 @@ Most of its time went into the argument checks of ``random.Random``'s convenienc
 into date formatting and into ``round``. The helpers here make exactly the same draws (same
 values, same generator state afterwards), the same strings and the same floats, only cheaper:
 
-* :func:`drawer` returns ``rng._randbelow``, the draw that ``choice``, ``randrange`` and
-  ``randint`` make internally (CPython's ``random.py``, unchanged since Python 3.2):
+* :func:`drawer` returns ``rng._randbelow`` (or a faster copy of it), the draw that ``choice``,
+  ``randrange`` and ``randint`` make internally (CPython's ``random.py``, unchanged since Python 3.2):
   ``seq[below(len(seq))]`` is ``rng.choice(seq)``, ``a + below(b - a)`` is
   ``rng.randrange(a, b)`` and ``a + below(b - a + 1)`` is ``rng.randint(a, b)``. ``below(n)``
   needs ``n >= 1`` (the checks it skips are the ones that reject empty ranges).
@@ -24,7 +24,7 @@ from functools import lru_cache
 from math import ceil, log
 from typing import Any, Callable, Sequence, TypeVar
 
-from magnet_graph.toolkit import Toolkit
+from magnet_graph.toolkit import Toolkit, below_of
 
 __all__ = ["adopt", "drawer", "iso_day", "round2", "round_to", "sample", "stamp"]
 
@@ -33,8 +33,9 @@ K = TypeVar("K", bound=Toolkit)
 
 
 def drawer(rng: random.Random) -> Callable[[int], int]:
-    """The uniform draw in ``[0, n)`` behind ``rng.choice``/``randrange``/``randint`` (see above)."""
-    return rng._randbelow  # type: ignore[attr-defined]
+    """The uniform draw in ``[0, n)`` behind ``rng.choice``/``randrange``/``randint`` (see above;
+    :func:`magnet_graph.toolkit.below_of`)."""
+    return below_of(rng)
 
 
 def sample(rng: random.Random, population: Sequence[T], k: int) -> list[T]:

@@ -8,8 +8,11 @@ flow). Dates are ``YYYY-MM-DD`` and times ``HH:MM`` (24 h); nothing reads the wa
 
 import random
 import re
+from bisect import bisect_left
 from datetime import date as Date
 from datetime import timedelta
+from functools import lru_cache
+from operator import itemgetter
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -120,6 +123,12 @@ def _error(message: str) -> Any:
     return {"error": message}
 
 
+@lru_cache(maxsize=256)  # a conversation asks about its own today: a small bound keeps memory flat
+def _week_from(today: Date) -> list[str]:
+    """The seven days from ``today`` on, ``YYYY-MM-DD`` (a list: callers only read it)."""
+    return [(today + timedelta(days=i)).isoformat() for i in range(7)]
+
+
 def _parse_date(text: str) -> Date | None:
     if not isinstance(text, str) or not _DATE.match(text):
         return None
@@ -137,6 +146,7 @@ def _minutes(text: str) -> int | None:
 # the cities a trip can go to from a home city (a flight never goes to the home itself)
 _AWAY = {home: tuple(c for c in D.CITIES if c[0] != home) for home in (c[0] for c in D.CITIES)}
 _GUEST_COUNTS = (0, 0, 1, 1, 2, 3)
+_WHEN, _DATE_OF = itemgetter("date", "start_time"), itemgetter("date")  # the order of Calendar._upcoming
 _REMINDERS: tuple[tuple[int, ...], ...] = ((), (10,), (15,), (30, 10), (60,))
 _QUARTER_HOURS = tuple(f"{q // 4:02d}:{q % 4 * 15:02d}" for q in range(96))  # "HH:MM" of each quarter hour
 
@@ -591,10 +601,11 @@ class Calendar(Toolkit):
         """The confirmed events, upcoming ones first, each part by date and start time
         (ties keep the state's order)."""
         today = self.data.get("today", "")
-        rows = [(e["date"] < today, e["date"], e["start_time"], i, e)
-                for i, e in enumerate(self.data["events"].values()) if e["status"] == "confirmed"]
-        rows.sort()  # the position i is unique: events themselves are never compared
-        return [row[4] for row in rows]
+        rows = [e for e in self.data["events"].values() if e["status"] == "confirmed"]
+        rows.sort(key=_WHEN)  # stable: ties keep the state's order
+        # the past ones (a date before today, as strings) are a prefix now: move it to the end
+        k = bisect_left(rows, today, key=_DATE_OF)
+        return rows[k:] + rows[:k] if k else rows
 
     def _candidates_from_events(self, tool: str, param: str, events: list[dict[str, Any]]) -> list[Any]:
         """:meth:`candidates` for the parameters answered from the confirmed ``events``."""
@@ -609,7 +620,7 @@ class Calendar(Toolkit):
         if param == "date":
             today = _parse_date(self.data.get("today", "")) or Date(2024, 5, 14)
             days = [e["date"] for e in events]
-            nxt = [(today + timedelta(days=i)).isoformat() for i in range(7)]
+            nxt = _week_from(today)
             return list(dict.fromkeys(days + nxt if tool in ("list_events",) else nxt + days))
         if param == "email":
             return list(dict.fromkeys(a for e in reversed(events) for a in e["attendees"]))

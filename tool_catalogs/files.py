@@ -336,8 +336,9 @@ class FileSystem(Toolkit):
 
     def _children(self, folder: str) -> tuple[list[str], list[str]]:
         """(sub-folder paths, file paths) directly inside ``folder``."""
-        subs = [d for d in self.data["dirs"] if d != folder and _parent(d) == folder]
-        files = [f for f in self.data["files"] if _parent(f) == folder]
+        # (_parent written out: this runs for every planned file parameter)
+        subs = [d for d in self.data["dirs"] if d != folder and (d.rsplit("/", 1)[0] or "/") == folder]
+        files = [f for f in self.data["files"] if (f.rsplit("/", 1)[0] or "/") == folder]
         return subs, files
 
     def _file(self, file_name: str) -> tuple[str | None, Any]:

@@ -133,6 +133,7 @@ def _error(message: str) -> Any:
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _QUARTERS = ("00", "15", "30", "45")
 _CONTACT_ID = itemgetter("contact_id")
+_SENT_AT_ID, _READ = itemgetter("sent_at", "message_id"), itemgetter("read")  # orders of the message ids offered
 
 
 @lru_cache(maxsize=4096)
@@ -583,10 +584,10 @@ class Messaging(Toolkit):
 
     def _message_candidates(self, tool: str) -> list[str]:
         """Message ids: received ones newest first (unread first to mark as read), then sent ones."""
-        inbox = sorted((m for m in self.data["messages"].values() if m["mailbox"] == "inbox"),
-                       key=lambda m: (m["sent_at"], m["message_id"]), reverse=True)
+        inbox = sorted([m for m in self.data["messages"].values() if m["mailbox"] == "inbox"],
+                       key=_SENT_AT_ID, reverse=True)
         if tool == "mark_as_read":
-            inbox.sort(key=lambda m: m["read"])  # unread first (stable: newest first within)
+            inbox.sort(key=_READ)  # unread first (stable: newest first within)
         if tool == "reply_to_message":  # the sender left an address or number to answer
             return [m["message_id"] for m in inbox
                     if (m["sender_email"] if m["channel"] == "email" else m["sender_phone"])]

@@ -13,7 +13,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 from magnet_graph.toolkit import Toolkit, World, draw_world
 
 from ._data_b import (
-    CARD_BRANDS, CARRIERS, COUPONS, HUBS, PRODUCTS, add_days, address, day_ordinal, unit,
+    CARD_BRANDS, CARRIERS, COUPONS, HUBS, PRODUCTS, _unit_of, add_days, address, day_ordinal,
 )
 from ._util import drawer, iso_day, round2, round_to, sample
 
@@ -554,8 +554,8 @@ class Shop(Toolkit):
         order = {"order_id": oid, "placed_date": today, "status": "processing", "items": lines, "subtotal": subtotal,
                  "discount": discount, "discount_percent": pct, "shipping": shipping, "total": total, "currency": "USD",
                  "shipping_address": addr, "payment_card": card,
-                 "carrier": CARRIERS[int(unit("carrier", oid, today) * len(CARRIERS))],
-                 "tracking_number": _tracking(oid, today), "eta_date": add_days(today, 3 + int(unit("eta", oid) * 4)),
+                 "carrier": CARRIERS[int(_unit_of(f"carrier\x1f{oid}\x1f{today}") * len(CARRIERS))],
+                 "tracking_number": _tracking(oid, today), "eta_date": add_days(today, 3 + int(_unit_of(f"eta\x1f{oid}") * 4)),
                  "delivered_date": ""}
         self.data["orders"][oid] = order
         self.data["cart"]["items"], self.data["cart"]["coupon"] = {}, ""
@@ -632,8 +632,8 @@ class Shop(Toolkit):
         if o["status"] == "cancelled":
             return {"error": f"Order {order_id} was cancelled; there is no shipment to track."}
         status, where = {
-            "processing": ("label_created", "Warehouse, " + HUBS[int(unit("hub", order_id) * len(HUBS))]),
-            "shipped": ("in_transit", HUBS[int(unit("hub", order_id) * len(HUBS))]),
+            "processing": ("label_created", "Warehouse, " + HUBS[int(_unit_of(f"hub\x1f{order_id}") * len(HUBS))]),
+            "shipped": ("in_transit", HUBS[int(_unit_of(f"hub\x1f{order_id}") * len(HUBS))]),
             "delivered": ("delivered", o["shipping_address"].split(",")[-2].strip()),
         }[o["status"]]
         return {"order_id": order_id, "carrier": o["carrier"], "tracking_number": o["tracking_number"],
@@ -681,7 +681,9 @@ def _product(pid: str, row: tuple[str, str, str, float, str], price: float, stoc
 
 
 def _tracking(order_id: str, day: str) -> str:
-    return f"1Z{int(unit('trk', order_id, day) * 1e15):015d}{int(unit('trk2', order_id) * 10)}"
+    # unit("trk", order_id, day) and unit("trk2", order_id), their texts joined here
+    digits, check = int(_unit_of(f"trk\x1f{order_id}\x1f{day}") * 1e15), int(_unit_of(f"trk2\x1f{order_id}") * 10)
+    return f"1Z{digits:015d}{check}"
 
 
 def _past_order(state: dict[str, Any], items: list[tuple[str, int]], *, placed: str, status: str, card: str) -> None:
@@ -697,7 +699,7 @@ def _past_order(state: dict[str, Any], items: list[tuple[str, int]], *, placed: 
     oid = f"ORD-{state['next_order']:04d}"
     state["next_order"] += 1
     today = state["today"]
-    eta = add_days(placed, 3 + int(unit("eta", oid) * 4))
+    eta = add_days(placed, 3 + int(_unit_of(f"eta\x1f{oid}") * 4))
     if status == "delivered":  # delivered by yesterday at the latest
         eta = min(eta, add_days(today, -1))
     elif eta <= today:  # still on its way
@@ -709,6 +711,6 @@ def _past_order(state: dict[str, Any], items: list[tuple[str, int]], *, placed: 
         "order_id": oid, "placed_date": placed, "status": status, "items": lines, "subtotal": subtotal,
         "discount": 0.0, "discount_percent": 0, "shipping": shipping, "total": round2(subtotal + shipping),
         "currency": "USD", "shipping_address": state["customer"]["addresses"][0], "payment_card": card,
-        "carrier": CARRIERS[int(unit("carrier", oid, placed) * len(CARRIERS))],
+        "carrier": CARRIERS[int(_unit_of(f"carrier\x1f{oid}\x1f{placed}") * len(CARRIERS))],
         "tracking_number": _tracking(oid, placed),
         "eta_date": eta, "delivered_date": eta if status == "delivered" else ""}

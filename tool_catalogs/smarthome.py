@@ -15,7 +15,7 @@ from pydantic import Field
 
 from magnet_graph.toolkit import Toolkit
 
-from ._data_b import DEVICES, HOME_NAMES, SCENE_NAMES, unit
+from ._data_b import DEVICES, HOME_NAMES, SCENE_NAMES, _unit_of
 from ._util import adopt, drawer, round2, round_to, sample
 
 __all__ = ["SmartHome"]
@@ -571,8 +571,8 @@ class SmartHome(Toolkit):
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
             return {"error": f"Invalid days {days!r}: give a whole number of days from 1 to 365."}
         lo, hi = _HOURS[dev["type"]]
-        hours = lo + (hi - lo) * unit("hours", device_id, self.data["home"])
-        kwh = round2(dev["watts"] * hours * days / 1000 * (0.9 + 0.2 * unit("kwh", device_id, days)))
+        hours = lo + (hi - lo) * _unit_of(f"hours\x1f{device_id}\x1f{self.data['home']}")
+        kwh = round2(dev["watts"] * hours * days / 1000 * (0.9 + 0.2 * _unit_of(f"kwh\x1f{device_id}\x1f{days}")))
         return {"device_id": device_id, "days": days, "kwh": kwh, "daily_average_kwh": round(kwh / days, 3),
                 "cost": round2(kwh * self.data["tariff_per_kwh"]), "currency": self.data["currency"]}
 

@@ -17,7 +17,7 @@ from magnet_graph.toolkit import Toolkit, World, draw_world
 
 from ._data_b import (
     AIRLINES, AMENITIES, CARD_BRANDS, CITIES, CITY_ALIASES, HOTEL_ADJ, HOTEL_NOUN, HOTEL_PATTERNS,
-    TRAVEL_AGENCIES, add_days, convert, day_error, day_ordinal, fmt, money, parse_day, person, unit,
+    TRAVEL_AGENCIES, _unit_of, add_days, convert, day_error, day_ordinal, fmt, money, parse_day, person, unit,
 )
 from ._util import adopt, drawer, iso_day, round_to
 
@@ -116,6 +116,9 @@ _CITY_LOWER = {k.lower(): k for k in CITIES}
 _CITY_NAMES = tuple(CITIES)
 # city -> the cities with direct flights from it, in CITIES order
 _REACHABLE = {home: [c for c in CITIES if _ROUTES.get((CITIES[home][0], CITIES[c][0]))] for home in CITIES}
+# city -> the numbers of the flights to its first four reachable cities (Travel.candidates)
+_FIRST_FLIGHTS = {home: tuple(f.number for c in _REACHABLE[home][:4] for f in _ROUTES[(CITIES[home][0], CITIES[c][0])])
+                  for home in CITIES}
 _CREDIT_LIMITS = (2500.0, 5000.0, 8000.0, 15000.0)
 _CLASSES_DRAWN = ("economy", "economy", "business")
 
@@ -489,15 +492,23 @@ class Travel(Toolkit):
             least = self._roomy_cards()[1]
             return [c for c in _CLASS_FACTOR if 2200 * _CLASS_FACTOR[c] <= least] or ["economy"]
         if param == "flight_id":  # the flights of _flights(home, dest, day) with seats left, not priced
-            home, day = CITIES[d["home_city"]][0], add_days(d["today"], 14)
-            dests = [v[0] for v in CITIES.values() if _ROUTES.get((home, v[0]))][:4]
-            compact = day.replace("-", "")
+            flights = _FIRST_FLIGHTS[d["home_city"]]
+            compact = add_days(d["today"], 14).replace("-", "")
             found = []
-            for dest in dests:
+            if flights:
                 d["pricing_seed"]  # noqa: B018 (_flights reads it: a state without one fails here as there)
-                for f in _ROUTES[(home, dest)]:
-                    fid = f"{f.number}-{compact}"
-                    if self._seats_left(fid, f, "economy") > 0:
+                # _seats_left(fid, f, "economy") > 0, with the bookings grouped by flight once
+                booked: dict[str, list[dict[str, Any]]] = {}
+                for b in d["bookings"].values():
+                    if b["status"] == "confirmed":
+                        fid = b.get("flight_id")
+                        if isinstance(fid, str):
+                            booked.setdefault(fid, []).append(b)
+                for number in flights:
+                    fid = f"{number}-{compact}"
+                    base = int(_unit_of(f"seats\x1f{fid}\x1feconomy") * 16)  # unit("seats", fid, "economy")
+                    taken = booked.get(fid)
+                    if base > (sum(1 for b in taken if b["travel_class"] == "economy") if taken else 0):
                         found.append(fid)
             return found
         if param == "hotel_id":
@@ -532,7 +543,7 @@ class Travel(Toolkit):
         seed = self.data["pricing_seed"]
         for f in _ROUTES[(origin, destination)]:
             fid = f"{f.number}-{compact}"
-            factor = 0.8 + 0.6 * unit(seed, f.number, day)
+            factor = 0.8 + 0.6 * _unit_of(f"{seed}\x1f{f.number}\x1f{day}")
             departure, arrival = _TIMES[f.number]
             out.append({
                 "flight_id": fid, "airline": f.airline, "origin_airport_code": origin,
@@ -553,7 +564,7 @@ class Travel(Toolkit):
         return f, day
 
     def _seats_left(self, flight_id: str, f: _Flight, travel_class: str) -> int:
-        r = unit("seats", flight_id, travel_class)
+        r = _unit_of(f"seats\x1f{flight_id}\x1f{travel_class}")
         if travel_class == "economy":
             base = int(r * 16)
         elif travel_class == "premium_economy":
@@ -572,7 +583,7 @@ class Travel(Toolkit):
 
     def _cost(self, f: _Flight, day: str, travel_class: str) -> tuple[float, str]:
         currency = CITIES[_CODE_CITY[f.origin]][3]
-        factor = 0.8 + 0.6 * unit(self.data["pricing_seed"], f.number, day)
+        factor = 0.8 + 0.6 * _unit_of(f"{self.data['pricing_seed']}\x1f{f.number}\x1f{day}")
         return _price(f.base_usd * factor * _CLASS_FACTOR[travel_class], currency), currency
 
     def _charge(self, card_id: str, amount: float, currency: str) -> str | None:
@@ -823,11 +834,12 @@ class Travel(Toolkit):
         if b["date"] < self.data["today"]:
             return {"error": f"Flight {b['flight_id']} departed on {b['date']}; check-in is closed."}
         lo, hi = _SEAT_ROWS[b["travel_class"]]
-        row = lo + int(unit("row", booking_id, b["flight_id"]) * (hi - lo + 1))
-        seat = f"{row}{'ABCDEF'[int(unit('col', booking_id) * 6)]}"
+        row = lo + int(_unit_of(f"row\x1f{booking_id}\x1f{b['flight_id']}") * (hi - lo + 1))
+        col = "ABCDEF"[int(_unit_of(f"col\x1f{booking_id}") * 6)]
+        seat = f"{row}{col}"
         b["seat"] = seat
         group = {"first": 1, "business": 1, "premium_economy": 2}.get(
-            b["travel_class"], 3 + int(unit("g", booking_id) * 3))
+            b["travel_class"], 3 + int(_unit_of(f"g\x1f{booking_id}") * 3))
         return {"booking_id": booking_id, "flight_id": b["flight_id"], "passenger_name": b["passenger_name"],
                 "seat": seat, "boarding_group": group, "status": "checked_in"}
 
@@ -854,14 +866,14 @@ class Travel(Toolkit):
 
     def _hotel_offer(self, h: _Hotel, day: str, nights: int) -> HotelOption:
         currency = CITIES[h.city][3]
-        rate = _price(h.base_usd * (0.85 + 0.4 * unit(self.data["pricing_seed"], h.hotel_id, day)), currency)
+        rate = _price(h.base_usd * (0.85 + 0.4 * _unit_of(f"{self.data['pricing_seed']}\x1f{h.hotel_id}\x1f{day}")), currency)
         taken = 0
         for b in self.data["bookings"].values():
             if b["status"] == "confirmed" and b.get("hotel_id") == h.hotel_id and b["check_in_date"] == day:
                 taken += 1
         return {"hotel_id": h.hotel_id, "name": h.name, "stars": h.stars, "nightly_rate": rate,
                 "total_price": round_to(rate * nights, 0 if currency == "JPY" else 2), "currency": currency,
-                "rooms_left": max(0, int(unit("rooms", h.hotel_id, day) * 9) - taken),
+                "rooms_left": max(0, int(_unit_of(f"rooms\x1f{h.hotel_id}\x1f{day}") * 9) - taken),
                 "amenities": list(h.amenities), "distance_to_center_km": h.distance_km}
 
     def book_hotel(self, hotel_id: str, check_in_date: str, nights: int, guest_name: str, card_id: str) -> HotelBooking:
