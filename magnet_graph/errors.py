@@ -54,6 +54,15 @@ class TranslationError(MagnetError, RuntimeError):
         self.reason = reason
         self.detail = detail
 
+    @classmethod
+    def from_problem(cls, problem: str, default: str = "failed") -> "TranslationError":
+        """The error for a problem worded ``"<reason>: <detail>"`` (the checks' form): its
+        reason and detail, not the reason twice (``default`` when there is no reason)."""
+        reason, sep, detail = problem.partition(": ")
+        if not sep or not reason or " " in reason:
+            return cls(default, problem)
+        return cls(reason, detail)
+
 
 class BackendError(MagnetError, RuntimeError):
     """An LLM backend failed for good (after its retries) or replied with something unusable."""

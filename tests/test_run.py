@@ -341,3 +341,26 @@ def test_run_ordered_emits_in_order_and_stops_at_an_unfinished_item():
     emitted: list[tuple[int, int]] = []
     count = asyncio.run(run_ordered(iter(range(20)), job, lambda k, r: emitted.append((k, r)), concurrency=4))
     assert count == 12 and emitted == [(k, k * k) for k in range(12)]
+
+
+def test_drop_examples_name_their_reason_once(tmp_path):
+    # five-turn paths with every operator drop some attempts (nested outputs, preconditions)
+    out = tmp_path / "d.jsonl"
+    report = tmp_path / "r.json"
+    res = _sample("--ops", "insert,merge,split", "--min-turns", "5", "--max-turns", "5", "-n", "120",
+                  "--seed", "0", "-o", str(out), "--report", str(report))
+    assert res.exit_code == 0, res.output
+    examples = orjson.loads(report.read_bytes())["examples"]
+    assert examples, "expected dropped attempts in 120 five-turn records"
+    for reason, text in examples.items():
+        assert text.startswith(f"{reason}: "), text
+        assert not text.startswith(f"{reason}: {reason}"), text
+
+
+def test_translation_error_from_a_worded_problem():
+    from magnet_graph.errors import TranslationError
+
+    err = TranslationError.from_problem("schema: get_x: 'a' is required")
+    assert (err.reason, err.detail, str(err)) == ("schema", "get_x: 'a' is required", "schema: get_x: 'a' is required")
+    odd = TranslationError.from_problem("no reason given here", "forth_failed")
+    assert (odd.reason, odd.detail) == ("forth_failed", "no reason given here")

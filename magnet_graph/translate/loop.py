@@ -166,7 +166,7 @@ class _Later:
                 text = await _text(backend.follow_up(ctx, pending["kind"], pending["missing"]))
                 problem = _request_problem(text, conv.requests, self.ident_names)
                 if problem:
-                    raise TranslationError("requests", problem)
+                    raise TranslationError.from_problem(problem, "requests")
             else:  # a user request: written again (new words) while it breaks a request rule
                 problem = None
                 for _ in range(self.max_attempts):  # each try draws new words from the stream
@@ -175,7 +175,7 @@ class _Later:
                     if problem is None:
                         break
                 if problem is not None:
-                    raise TranslationError(problem.split(":", 1)[0], problem)
+                    raise TranslationError.from_problem(problem)
             msg["content"] = text
             conv.requests.append(text)
 
@@ -270,7 +270,7 @@ async def translate_path(
                 user_text = await _text(backend.follow_up(ctx, pending["kind"], pending["missing"]))
                 problem = _request_problem(user_text, conv.requests, ident_names)
                 if problem:
-                    raise TranslationError("requests", problem)
+                    raise TranslationError.from_problem(problem, "requests")
             request = pending["request"]
         else:
             request = None
@@ -294,7 +294,7 @@ async def translate_path(
                 conv.rollback()
                 ctx.env = conv.env  # the retry is planned on the rolled-back state, not the failed one
         else:
-            raise TranslationError(problem.split(":", 1)[0] or "forth_failed", problem)
+            raise TranslationError.from_problem(problem, "forth_failed")
         ctx.feedback = ctx.failed_tool = None
         if later is not None:
             job = ("request", ctx, request) if pending is None else ("follow_up", ctx, pending)
@@ -348,7 +348,7 @@ async def translate_path(
         texts = StateTexts(conv.env.initial_texts, end_texts)
         failures = verify_record(record, catalog, texts=texts)
         if failures:
-            raise TranslationError(failures[0].split(":", 1)[0], failures[0])
+            raise TranslationError.from_problem(failures[0], "verification")
     rid = content_id(record, tools_json=record["tools"].canonical)
     # the id after schema_version (record's own schema_version, the same 1, keeps the first place)
     return {"schema_version": 1, "id": rid, **record}
@@ -479,8 +479,7 @@ async def _back(backend: Backend, ctx: TurnContext, conv: _Conversation, ident_n
         if problem is None:
             ctx.feedback = None
             return request
-    reason = problem.split(":", 1)[0] if problem else "back_failed"
-    raise TranslationError(reason, problem or "")
+    raise TranslationError.from_problem(problem, "back_failed") if problem else TranslationError("back_failed")
 
 
 async def _forth_once(backend, ctx: TurnContext, request: Request, conv: _Conversation, funcs, h, offered):
