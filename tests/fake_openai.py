@@ -25,6 +25,7 @@ another scope via :func:`make_fixture`::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -309,7 +310,8 @@ def faulty(
     retry_after: float = 0.05,
     inner: Callable[[dict[str, Any]], Reply] = smart_reply,
 ) -> Callable[[dict[str, Any]], Reply]:
-    """A responder that fails a ``rate`` share of requests (seeded), else answers with ``inner``.
+    """A responder that fails a ``rate`` share of requests (seeded per request body and
+    repeat, so independent of arrival order), else answers with ``inner``.
 
     A failure is one of ``kinds``, drawn uniformly: ``rate_limit`` (429 with ``Retry-After``),
     ``server_error`` (500), ``hang`` (the reply comes after ``hang`` seconds: past a short
@@ -317,14 +319,21 @@ def faulty(
     reply with a bad content: a call of an unknown tool when tools were offered, else text
     with broken JSON). ``responder.injected`` counts the failures sent, by kind.
     """
-    rng = random.Random(seed)
     lock = threading.Lock()
     injected: dict[str, int] = {}
+    seen: dict[str, int] = {}  # request body -> times received
 
     def respond(body: dict[str, Any]) -> Reply:
+        # The draw depends on the request (its body and how many times it came), not on the
+        # order concurrent requests arrive in: the same requests get the same faults on every
+        # run, however the threads interleave (a retried request draws again).
+        key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         with lock:
-            kind = rng.choice(kinds) if rng.random() < rate else ""
-            if kind:
+            nth = seen[key] = seen.get(key, 0) + 1
+        rng = random.Random(f"{seed}:{key}:{nth}")
+        kind = rng.choice(kinds) if rng.random() < rate else ""
+        if kind:
+            with lock:
                 injected[kind] = injected.get(kind, 0) + 1
         if kind == "rate_limit":
             return error(429, retry_after=retry_after, message="slow down")
