@@ -156,3 +156,24 @@ def test_feeds_table_is_what_the_edges_say():
     with pytest.raises(ValueError):
         next(fields)
     assert view.get("p").get("zzz") is None
+
+
+_FIELD_KEYS = st.sampled_from(["booking_id", "total", "distance_km", "temperature", "moved_from", "status",
+                               "renamed", "count", "price", "email", "departure_date", "note", "files"])
+_FIELD_VALUES = st.one_of(st.text(max_size=30), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
+                          st.text(min_size=101, max_size=120))
+
+
+@given(_FIELD_KEYS, _FIELD_VALUES, st.integers(0, 2**32))
+def test_summary_fast_path_states_a_field_as_fact_does(key, value, seed):
+    # _object_text writes the common facts (short texts, numbers) itself; they must read as
+    # _fact writes them, with the same draws
+    from magnet_graph.translate.summary import _fact, _field, _object_text
+
+    tool = Tool(name="get_thing", description="Get a thing.")
+    fast_rng, slow_rng = random.Random(seed), random.Random(seed)
+    fact = _fact(key, _field(key), value, slow_rng)
+    text = _object_text(tool, {}, {key: value}, fast_rng)
+    if fact:
+        assert text == fact
+    assert fast_rng.getstate() == slow_rng.getstate()
