@@ -497,18 +497,10 @@ class Travel(Toolkit):
             found = []
             if flights:
                 d["pricing_seed"]  # noqa: B018 (_flights reads it: a state without one fails here as there)
-                # _seats_left(fid, f, "economy") > 0, with the bookings grouped by flight once
-                booked: dict[str, list[dict[str, Any]]] = {}
-                for b in d["bookings"].values():
-                    if b["status"] == "confirmed":
-                        fid = b.get("flight_id")
-                        if isinstance(fid, str):
-                            booked.setdefault(fid, []).append(b)
+                taken = self._economy_taken()  # counted once for all the flights
                 for number in flights:
                     fid = f"{number}-{compact}"
-                    base = int(_unit_of(f"seats\x1f{fid}\x1feconomy") * 16)  # unit("seats", fid, "economy")
-                    taken = booked.get(fid)
-                    if base > (sum(1 for b in taken if b["travel_class"] == "economy") if taken else 0):
+                    if self._seats_left(fid, None, "economy", taken.get(fid, 0)) > 0:
                         found.append(fid)
             return found
         if param == "hotel_id":
@@ -563,7 +555,18 @@ class Travel(Toolkit):
                     "e.g. 'UA1234-20250620'.")
         return f, day
 
-    def _seats_left(self, flight_id: str, f: _Flight, travel_class: str) -> int:
+    def _economy_taken(self) -> dict[str, int]:
+        """Flight id -> its confirmed economy bookings (what :meth:`_seats_left` counts)."""
+        taken: dict[str, int] = {}
+        for b in self.data["bookings"].values():
+            fid = b.get("flight_id")
+            if b["status"] == "confirmed" and isinstance(fid, str) and b["travel_class"] == "economy":
+                taken[fid] = taken.get(fid, 0) + 1
+        return taken
+
+    def _seats_left(self, flight_id: str, f: "_Flight | None", travel_class: str, taken: int | None = None) -> int:
+        """Seats left in ``travel_class`` of the flight (``f`` is read for first class only);
+        ``taken``: its confirmed bookings in that class, when the caller has counted them."""
         r = _unit_of(f"seats\x1f{flight_id}\x1f{travel_class}")
         if travel_class == "economy":
             base = int(r * 16)
@@ -572,13 +575,14 @@ class Travel(Toolkit):
         elif travel_class == "business":
             base = 1 + int(r * 6)
         elif travel_class == "first":
-            base = (1 + int(r * 3)) if f.km > 2500 else 0
+            base = (1 + int(r * 3)) if f is not None and f.km > 2500 else 0
         else:
             raise KeyError(travel_class)
-        taken = 0
-        for b in self.data["bookings"].values():
-            if b["status"] == "confirmed" and b.get("flight_id") == flight_id and b["travel_class"] == travel_class:
-                taken += 1
+        if taken is None:
+            taken = 0
+            for b in self.data["bookings"].values():
+                if b["status"] == "confirmed" and b.get("flight_id") == flight_id and b["travel_class"] == travel_class:
+                    taken += 1
         return max(0, base - taken)
 
     def _cost(self, f: _Flight, day: str, travel_class: str) -> tuple[float, str]:

@@ -54,7 +54,7 @@ class _Planned:
     stated: dict[str, Any] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)
     implicit: bool = False  # a nested call the user never asks for
-    waits: bool = True  # False: no argument is a Ref or _LATER (the planner knows; forth skips the scan)
+    waits: bool = True  # False: no argument is a Ref or _LATER (set by the planner; forth skips the scan)
 
 
 def field_values(output: Any, path: str) -> list[Any]:
@@ -273,7 +273,7 @@ class OfflineBackend:
             implicit = nested_turn and pos == len(funcs) - 1 and pos > 0
             args: dict[str, Any] = {}
             refs: dict[str, str] = {}
-            planned = _Planned(name, args, {}, refs, implicit, False)
+            planned = _Planned(name, args, {}, refs, implicit)
             tp = _TOOL_PLANS.get(id(tool))
             if tp is None or tp.tool is not tool:
                 tp = _tool_plan(tool)
@@ -295,7 +295,6 @@ class OfflineBackend:
                 if ref is not None:
                     self._align_echo(ctx, plan[ref.position], ref.field, name, pname, rng, strict_memo)
                     args[pname] = ref
-                    planned.waits = True
                     sources.append(("ref", ref.position))
                     if not implicit:  # an explicit call names its same-turn source indirectly
                         refs[pname] = self._phrase(ctx, ref.field, plan[ref.position].name, 0, rng)
@@ -321,8 +320,6 @@ class OfflineBackend:
                 if co is not None:
                     value, phrase = co
                     args[pname] = value
-                    if type(value) is Ref:
-                        planned.waits = True
                     if not implicit and phrase:
                         refs[pname] = phrase
                     continue
@@ -334,13 +331,14 @@ class OfflineBackend:
                         if not any(tools[f].toolkit == tool.toolkit for f in funcs[:pos]):
                             raise TranslationError("precondition", f"{name}.{pname}: no value can succeed now")
                         args[pname] = _LATER
-                        planned.waits = True
                     continue
                 args[pname] = value
                 planned.stated[pname] = value
             if implicit and planned.stated:
                 # the user never asks for the nested call, but must still give its own values
                 planned.implicit = False
+            # whether a value waits for an output of this turn (later steps only replace those)
+            planned.waits = any(type(v) is Ref or v is _LATER for v in args.values())
             plan.append(planned)
         return plan
 
@@ -814,10 +812,7 @@ def _strict_ids(ctx: TurnContext, tool: str, param: str, memo: "dict | None" = N
         found = memo.get((tool, param), _NOTHING)
         if found is not _NOTHING:
             return found
-    catalog = ctx.catalog
-    tool_obj = catalog.by_name[tool]
-    hit = _EXACT.get(id(tool_obj))  # (exact_params' kept answer, read here: this runs for most fed values)
-    exact = param in (hit[1] if hit is not None and hit[0] is tool_obj else exact_params(catalog, tool_obj))
+    exact = param in exact_params(ctx.catalog, ctx.catalog.by_name[tool])
     if not exact and not _is_id_name(param):
         if memo is not None:
             memo[(tool, param)] = None
